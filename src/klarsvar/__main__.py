@@ -1,0 +1,3 @@
+from klarsvar.cli.main import app
+
+app()

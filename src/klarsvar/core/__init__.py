@@ -1,0 +1,1 @@
+"""Small shared building blocks: clock, money, card-number redaction, logging."""

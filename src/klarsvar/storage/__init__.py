@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy tables, numbered Alembic migrations, sessions."""
