@@ -1,0 +1,1 @@
+"""The `klarsvar` command line (Typer)."""
