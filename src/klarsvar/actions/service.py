@@ -71,7 +71,10 @@ class ActionService:
         ctx: ActionContext,
         *,
         idempotency_key: str | None = None,
+        dry_run: bool = False,
     ) -> ActionResult:
+        """Run a tool. With `dry_run`, the tool runs inside a savepoint that is rolled
+        back and nothing is audited: the policy's verdict without its effect."""
         args = dict(args or {})
         tool = self.registry.get(name)
         if tool is None:
@@ -95,6 +98,13 @@ class ActionService:
                 self._audit(tool, ctx, args, result, idempotency_key)
             return result
         clean_args = parsed.model_dump(exclude_none=True)
+
+        if dry_run:
+            savepoint = self.session.begin_nested()
+            try:
+                return tool.handler(self.accounts, ctx, parsed)
+            finally:
+                savepoint.rollback()
 
         if tool.write and idempotency_key:
             stored = self.records.stored_result(idempotency_key)

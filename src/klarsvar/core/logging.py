@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any
 
-from klarsvar.core.pan import mask_pans
+from klarsvar.core.pan import contains_pan, mask_pans
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
 
@@ -24,6 +24,22 @@ class PanMaskingFilter(logging.Filter):
         return True
 
 
+def _masked(value: Any) -> Any:
+    """Mask PANs inside a payload value before it is serialised, so the line stays valid JSON
+    (a PAN logged as a number would otherwise be replaced inside the JSON text)."""
+    if isinstance(value, str):
+        return mask_pans(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_masked(v) for v in value]
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and contains_pan(str(value)):
+        return mask_pans(str(value))
+    return value
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -36,7 +52,7 @@ class JsonFormatter(logging.Formatter):
                 payload[key] = value
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
-        return mask_pans(json.dumps(payload, default=str, ensure_ascii=False))
+        return mask_pans(json.dumps(_masked(payload), default=str, ensure_ascii=False))
 
 
 def configure_logging(level: str = "INFO", stream: Any = None) -> None:

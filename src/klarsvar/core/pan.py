@@ -3,6 +3,10 @@
 A PAN is 13–19 digits that pass the Luhn check, written with or without spaces
 or dashes. `mask_pans` replaces each one with a masked form that keeps only the
 last four digits; everything that stores, logs or echoes text calls it first.
+
+A PAN is often written next to other digit groups ("4111 1111 1111 1111 12/28",
+"… 1111 123" with the CVV), so the whole run of digit groups is taken first and
+every span of whole groups in it that is a PAN is masked.
 """
 
 from __future__ import annotations
@@ -12,35 +16,63 @@ from typing import Any
 
 from stdnum import luhn
 
-# 13-19 digits, optionally grouped by single spaces or dashes.
-_CANDIDATE = re.compile(r"(?<![\d])(?:\d[ \-]?){12,18}\d(?![\d])")
+# A run of digit groups separated by single spaces or dashes.
+_RUN = re.compile(r"(?<!\d)\d+(?:[ \-]\d+)*(?!\d)")
+_GROUP = re.compile(r"\d+")
 
 
 def _is_pan(digits: str) -> bool:
     return 13 <= len(digits) <= 19 and luhn.is_valid(digits)
 
 
+def _pan_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of every span of whole digit groups that is a PAN, by position."""
+    spans: list[tuple[int, int, str]] = []
+    for run in _RUN.finditer(text):
+        groups = list(_GROUP.finditer(run.group(0)))
+        for i in range(len(groups)):
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += groups[j].group(0)
+                if len(digits) > 19:
+                    break
+                if _is_pan(digits):
+                    spans.append((run.start() + groups[i].start(), run.start() + groups[j].end(), digits))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    return spans
+
+
+def _regions(text: str) -> list[tuple[int, int, str]]:
+    """Overlapping PAN spans merged into one region each, with the longest PAN in it."""
+    regions: list[tuple[int, int, str]] = []
+    for start, end, digits in _pan_spans(text):
+        if regions and start < regions[-1][1]:
+            r_start, r_end, r_digits = regions[-1]
+            regions[-1] = (r_start, max(r_end, end), max(r_digits, digits, key=len))
+        else:
+            regions.append((start, end, digits))
+    return regions
+
+
 def find_pans(text: str) -> list[str]:
-    found: list[str] = []
-    for match in _CANDIDATE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        if _is_pan(digits):
-            found.append(digits)
-    return found
+    return [digits for _, _, digits in _regions(text)]
 
 
 def mask_pans(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group(0))
-        if _is_pan(digits):
-            return f"[card •••• {digits[-4:]}]"
-        return match.group(0)
-
-    return _CANDIDATE.sub(replace, text)
+    # Overlapping candidates are masked together, so no digit of any of them survives.
+    out: list[str] = []
+    pos = 0
+    for start, end, _ in _regions(text):
+        digits = re.sub(r"\D", "", text[start:end])
+        out.append(text[pos:start])
+        out.append(f"[card •••• {digits[-4:]}]")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def contains_pan(text: str) -> bool:
-    return bool(find_pans(text))
+    return bool(_pan_spans(text))
 
 
 def mask_in(value: Any) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import klarsvar.storage.conversation_tables  # noqa: F401  (registers its tables)
+import klarsvar.storage.knowledge_tables  # noqa: F401  (knowledge tables in the metadata)
 from klarsvar.storage.tables import Base
 
 config = context.config

@@ -1,0 +1,1 @@
+"""Handover to people: the queue, the summary for the agent, hand back and close."""
