@@ -60,9 +60,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db.migrate()
     with db.session() as session:
         reset_world(session)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
+    db.checkpoint()
     return path
 
 

@@ -11,6 +11,21 @@ def _default_data_dir() -> Path:
     return Path(os.environ.get("KLARSVAR_DATA_DIR", Path.cwd() / "var"))
 
 
+def _local_secret(data_dir: Path, name: str) -> str:
+    """A random secret kept in the data folder, made on first use."""
+    import secrets
+
+    path = data_dir / f".{name}"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(32)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -21,6 +36,8 @@ class Settings:
     llm_base_url: str | None
     llm_model: str | None
     log_level: str
+    session_secret: str
+    agent_token: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -35,4 +52,6 @@ class Settings:
             llm_base_url=os.environ.get("KLARSVAR_LLM_BASE_URL") or None,
             llm_model=os.environ.get("KLARSVAR_LLM_MODEL") or None,
             log_level=os.environ.get("KLARSVAR_LOG_LEVEL", "INFO"),
+            session_secret=os.environ.get("KLARSVAR_SESSION_SECRET") or _local_secret(data_dir, "session"),
+            agent_token=os.environ.get("KLARSVAR_AGENT_TOKEN") or _local_secret(data_dir, "agent-token"),
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from klarsvar.cli import kb, world
+from klarsvar.cli import eval as eval_cmd
+from klarsvar.cli import kb, serve, world
 
 app = typer.Typer(
     name="klarsvar",
@@ -14,6 +15,10 @@ app = typer.Typer(
 )
 app.add_typer(world.app, name="world")
 app.add_typer(kb.app, name="kb")
+app.add_typer(eval_cmd.app, name="eval")
+app.command("serve")(serve.serve)
+app.command("demo")(serve.demo)
+app.command("chat")(serve.chat)
 
 
 def main() -> None:

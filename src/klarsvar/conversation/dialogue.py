@@ -135,11 +135,11 @@ class Dialogue:
             self.reply.say("pan_warning")
 
         # 1. A request for a person always wins (policy 10).
-        if u.signals.wants_person or (u.intent == "human_request" and u.confidence >= 0.5):
-            if not (s.awaiting and s.awaiting.slot == "otp" and u.entities.otp):
-                self.note("handoff_rule", why="customer asked for a person")
-                self.hand_over("customer_request")
-                return self.out
+        typing_code = bool(s.awaiting and s.awaiting.slot == "otp" and u.entities.otp)
+        if (u.signals.wants_person or (u.intent == "human_request" and u.confidence >= 0.5)) and not typing_code:
+            self.note("handoff_rule", why="customer asked for a person")
+            self.hand_over("customer_request")
+            return self.out
 
         # 2. Two frustrated turns in a row: a person takes over.
         if s.frustrated_streak >= 2:
@@ -152,19 +152,16 @@ class Dialogue:
             self.reply.say("ack_distress")
 
         # 3. Verification in progress.
-        if s.awaiting and s.awaiting.slot in ("email", "otp"):
-            if self._verification_step(u):
-                return self.out
+        if s.awaiting and s.awaiting.slot in ("email", "otp") and self._verification_step(u):
+            return self.out
 
         # 4. A confirmation is pending (policy 11).
-        if s.pending is not None:
-            if self._confirmation_step(u):
-                return self.out
+        if s.pending is not None and self._confirmation_step(u):
+            return self.out
 
         # 5. A slot the assistant asked for.
-        if s.awaiting is not None and s.awaiting.slot not in ("email", "otp"):
-            if self._slot_step(u):
-                return self.out
+        if s.awaiting is not None and s.awaiting.slot not in ("email", "otp") and self._slot_step(u):
+            return self.out
 
         self._intent(u)
         self._reask_pending_after_digression()

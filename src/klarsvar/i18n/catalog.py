@@ -53,7 +53,7 @@ class _Formatter(string.Formatter):
             return format_money(value, self.language)
         if isinstance(value, date):
             return format_day(value, self.language)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 @lru_cache(maxsize=64)

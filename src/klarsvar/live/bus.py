@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -32,10 +33,8 @@ class InProcessBus:
         with self._lock:
             targets = list(self._subs.get(conversation_id, [])) + list(self._subs.get(ALL, []))
         for loop, queue in targets:
-            try:
+            with contextlib.suppress(RuntimeError):  # a closed loop: that subscriber is gone
                 loop.call_soon_threadsafe(queue.put_nowait, dict(event, conversation_id=conversation_id))
-            except RuntimeError:  # loop closed: the subscriber is gone
-                pass
 
     async def subscribe(self, conversation_id: str) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -83,7 +82,7 @@ class RedisBus:
                 yield json.loads(message["data"])
         finally:
             await pubsub.unsubscribe()
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
             await client.aclose()
 
 

@@ -46,7 +46,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_size", 10)
@@ -100,3 +100,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def checkpoint(self) -> None:
+        """SQLite: fold the write-ahead log into the main file (so the file can be copied)."""
+        if not self.is_sqlite:
+            return
+        import sqlite3
+
+        self.engine.dispose()
+        path = self.url.split("///", 1)[-1]
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

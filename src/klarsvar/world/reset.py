@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from klarsvar.storage import tables as backend_tables
 from klarsvar.storage.tables import (
     Base,
     CardRow,
@@ -44,12 +45,21 @@ def build_world(seed: int = SEED) -> World:
     return generate(fixed_world(), seed=seed)
 
 
+def _world_tables() -> set[str]:
+    """The backend tables and the action records (`klarsvar.storage.tables`).
+
+    Other modules register their tables (conversations, the knowledge base) on the
+    same metadata; a world reset leaves those alone.
+    """
+    return {m.local_table.name for m in Base.registry.mappers if m.class_.__module__ == backend_tables.__name__}
+
+
 def clear(session: Session) -> None:
-    """Delete every row of every table (children first), keeping the schema."""
+    """Delete every row of the world's tables (children first), keeping the schema."""
+    names = _world_tables()
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name == "alembic_version":
-            continue
-        session.execute(delete(table))
+        if table.name in names:
+            session.execute(delete(table))
 
 
 def load(session: Session, world: World) -> WorldStats:

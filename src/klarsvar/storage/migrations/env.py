@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import klarsvar.storage.conversation_tables  # noqa: F401  (registers its tables)
+import klarsvar.storage.conversation_tables
 import klarsvar.storage.knowledge_tables  # noqa: F401  (knowledge tables in the metadata)
 from klarsvar.storage.tables import Base
 

@@ -1,0 +1,63 @@
+"""`klarsvar eval scenarios`: run scenario files against the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from klarsvar.config import Settings
+
+app = typer.Typer(help="Evaluation: run scenarios end to end.", no_args_is_help=True)
+
+
+@app.command("scenarios")
+def scenarios(
+    paths: list[Path] = typer.Argument(..., help="Scenario YAML files or folders."),
+    kb: Path | None = typer.Option(None, "--kb", help="Ingest this folder as the knowledge base instead of Lumo's help centre."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write per-scenario results to this JSON file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print failures and the summary only."),
+) -> None:
+    """Run every scenario on a fresh copy of the demo world; exit 0 only if all pass."""
+    from klarsvar.evaluation.scenarios import ScenarioError, ScenarioRunner, WorldTemplate, load_scenarios
+    from klarsvar.runtime import HELPCENTRE, embedded_understander, knowledge_for
+
+    try:
+        loaded = load_scenarios(paths)
+    except ScenarioError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+    if kb is not None and not kb.is_dir():
+        typer.secho(f"error: --kb {kb}: not a folder", fg="red", err=True)
+        raise typer.Exit(2)
+    settings = Settings.from_env()
+
+    def prepare(db):  # type: ignore[no-untyped-def]
+        from klarsvar.knowledge.service import KnowledgeBase
+
+        report = KnowledgeBase(db).ingest_dir(kb or HELPCENTRE)
+        for name, problem in report.errors:
+            typer.secho(f"kb: skipped {name}: {problem}", fg="yellow", err=True)
+
+    template = WorldTemplate(prepare)
+    runner = ScenarioRunner(embedded_understander(str(settings.data_dir / "cache")), template, knowledge_for)
+    results = []
+    try:
+        for scenario in loaded:
+            result = runner.run(scenario)
+            results.append(result)
+            if result.passed and not quiet:
+                typer.echo(f"PASS {result.id}")
+            elif not result.passed:
+                typer.secho(f"FAIL {result.id}: " + "; ".join(result.failures), fg="red")
+    finally:
+        template.cleanup()
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2, default=str),
+                            encoding="utf-8")
+    typer.echo(f"{passed} passed, {failed} failed")
+    raise typer.Exit(0 if failed == 0 else 1)

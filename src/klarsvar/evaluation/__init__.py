@@ -1,0 +1,1 @@
+"""Evaluation: the scenario runner that tests conversations end to end."""

@@ -1,0 +1,198 @@
+"""The in-memory search index: built from the database once per index version.
+
+Vectors are read from plain columns into one numpy matrix; BM25 (bm25s) is
+rebuilt from the chunk texts. A process-wide cache keyed by `(database URL,
+index version)` keeps the loaded index, so a search costs one small query (the
+version) plus the arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from klarsvar.knowledge.embedding import DIM, Matrix, from_bytes
+from klarsvar.knowledge.repository import IndexRows
+from klarsvar.knowledge.text import tokens
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass
+class LoadedIndex:
+    version: str
+    # documents (one per doc_id + lang)
+    doc_ids: list[str]
+    doc_langs: list[str]
+    doc_titles: list[str]
+    doc_audiences: list[str]
+    doc_group: IntArray  # document → article (doc_id) index
+    doc_tokens: list[frozenset[str]]
+    title_vectors: Matrix
+    # articles (one per doc_id)
+    group_ids: list[str]
+    group_docs: list[list[int]]
+    # chunks
+    chunk_doc: IntArray
+    chunk_group: IntArray
+    chunk_headings: list[str]
+    chunk_texts: list[str]
+    chunk_units: list[list[str]]
+    chunk_unit_start: IntArray
+    chunk_unit_count: IntArray
+    doc_chunks: list[list[int]]
+    # units
+    unit_vectors: Matrix
+    unit_chunk: IntArray
+    unit_tokens: list[frozenset[str]]
+    # lexical
+    bm25: object | None
+    idf: dict[str, float]
+
+    @property
+    def n_chunks(self) -> int:
+        return len(self.chunk_texts)
+
+    def audience_mask(self, visible: frozenset[str]) -> npt.NDArray[np.bool_]:
+        doc_ok = np.array([a in visible for a in self.doc_audiences], dtype=bool)
+        if not len(doc_ok):
+            return np.zeros(0, dtype=bool)
+        return np.asarray(doc_ok[self.chunk_doc], dtype=bool)
+
+    def bm25_scores(self, query_tokens: list[str]) -> FloatArray:
+        if self.bm25 is None or not query_tokens:
+            return np.zeros(self.n_chunks, dtype=np.float32)
+        known = [t for t in query_tokens if t in self.idf]
+        if not known:
+            return np.zeros(self.n_chunks, dtype=np.float32)
+        scores = self.bm25.get_scores(known)  # type: ignore[attr-defined]
+        return np.asarray(scores, dtype=np.float32)
+
+    def chunk_dense(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(best unit cosine per chunk, cosine of every unit)."""
+        unit_sims = (self.unit_vectors @ query_vector).astype(np.float32)
+        best = np.full(self.n_chunks, -1.0, dtype=np.float32)
+        has = self.chunk_unit_count > 0
+        if unit_sims.size:
+            starts = self.chunk_unit_start[has]
+            best[has] = np.maximum.reduceat(unit_sims, starts)
+        return best, unit_sims
+
+
+def build_index(version: str, rows: IndexRows) -> LoadedIndex:
+    doc_pos = {pk: i for i, (pk, *_rest) in enumerate(rows.documents)}
+    doc_ids = [d[1] for d in rows.documents]
+    groups: dict[str, int] = {}
+    doc_group = np.array([groups.setdefault(doc_id, len(groups)) for doc_id in doc_ids], dtype=np.int64)
+    group_docs: list[list[int]] = [[] for _ in groups]
+    for i, g in enumerate(doc_group):
+        group_docs[int(g)].append(i)
+    title_vectors = (
+        np.vstack([from_bytes(d[5]) for d in rows.documents]) if rows.documents else np.zeros((0, DIM), np.float32)
+    )
+
+    chunk_doc: list[int] = []
+    headings: list[str] = []
+    texts: list[str] = []
+    units: list[list[str]] = []
+    starts: list[int] = []
+    counts: list[int] = []
+    vectors: list[Matrix] = []
+    unit_chunk: list[int] = []
+    doc_chunks: list[list[int]] = [[] for _ in rows.documents]
+    offset = 0
+    for doc_pk, _seq, heading, text, chunk_units, blob in rows.chunks:
+        d = doc_pos[doc_pk]
+        c = len(texts)
+        doc_chunks[d].append(c)
+        chunk_doc.append(d)
+        headings.append(heading)
+        texts.append(text)
+        matrix = from_bytes(blob) if blob else np.zeros((0, DIM), np.float32)
+        n = min(len(chunk_units), matrix.shape[0])
+        units.append(chunk_units[:n])
+        starts.append(offset)
+        counts.append(n)
+        vectors.append(matrix[:n])
+        unit_chunk.extend([c] * n)
+        offset += n
+    chunk_doc_arr = np.array(chunk_doc, dtype=np.int64)
+    unit_matrix = np.vstack(vectors) if vectors else np.zeros((0, DIM), np.float32)
+
+    titles = [d[3] for d in rows.documents]
+    chunk_tokens = [tokens(f"{titles[d]}\n{h}\n{t}") for d, h, t in zip(chunk_doc, headings, texts, strict=True)]
+    df: Counter[str] = Counter()
+    for toks in chunk_tokens:
+        df.update(set(toks))
+    n = max(1, len(chunk_tokens))
+    idf = {t: math.log(1.0 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+    doc_token_sets: list[set[str]] = [set() for _ in rows.documents]
+    for d, toks in zip(chunk_doc, chunk_tokens, strict=True):
+        doc_token_sets[d].update(toks)
+    bm25 = None
+    if chunk_tokens and any(chunk_tokens):
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        bm25.index([t or ["∅"] for t in chunk_tokens], show_progress=False)
+
+    group_arr = doc_group[chunk_doc_arr] if len(chunk_doc_arr) else np.zeros(0, dtype=np.int64)
+    return LoadedIndex(
+        version=version,
+        doc_ids=doc_ids,
+        doc_langs=[d[2] for d in rows.documents],
+        doc_titles=titles,
+        doc_audiences=[d[4] for d in rows.documents],
+        doc_group=doc_group,
+        doc_tokens=[frozenset(s) for s in doc_token_sets],
+        title_vectors=title_vectors,
+        group_ids=list(groups),
+        group_docs=group_docs,
+        chunk_doc=chunk_doc_arr,
+        chunk_group=group_arr,
+        chunk_headings=headings,
+        chunk_texts=texts,
+        chunk_units=units,
+        chunk_unit_start=np.array(starts, dtype=np.int64),
+        chunk_unit_count=np.array(counts, dtype=np.int64),
+        doc_chunks=doc_chunks,
+        unit_vectors=unit_matrix,
+        unit_chunk=np.array(unit_chunk, dtype=np.int64),
+        unit_tokens=[frozenset(tokens(u)) for chunk in units for u in chunk],
+        bm25=bm25,
+        idf=idf,
+    )
+
+
+_CACHE: dict[tuple[str, str], LoadedIndex] = {}
+_LOCK = threading.Lock()
+_CACHE_SIZE = 4
+
+
+def cached_index(key: tuple[str, str], load: Callable[[], IndexRows]) -> LoadedIndex:
+    """The index for `(database URL, version)`, loading it at most once per process."""
+    index = _CACHE.get(key)
+    if index is not None:
+        return index
+    with _LOCK:
+        index = _CACHE.get(key)
+        if index is None:
+            index = build_index(key[1], load())
+            for old in [k for k in _CACHE if k[0] == key[0]]:
+                del _CACHE[old]  # an older version of the same database
+            while len(_CACHE) >= _CACHE_SIZE:
+                del _CACHE[next(iter(_CACHE))]
+            _CACHE[key] = index
+    return index
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()

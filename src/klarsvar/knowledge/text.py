@@ -1,0 +1,137 @@
+"""Text helpers: tokens for BM25, sentences, numbers, Markdown clean-up, language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+PLACEHOLDER = "[value not available]"
+
+# Function words and question words of the help-centre languages. They carry no
+# topic: dropping them keeps BM25 and the coverage score on the words that matter.
+_STOPWORDS_TEXT = """
+a an the and or but if then else of to in on at by for with from into onto about as is are was were be been being
+am do does did done doing have has had having i me my mine you your yours we our us they them their it its this that
+these those there here what which who whom whose when where why how can could may might must shall should will would
+not no yes so than too very just also only any some all each every both either neither other such own same more most
+much many few lot get got getting one ones per via up out over under again once off s t don isn aren doesn didn
+please tell know want need like let
+der die das den dem des ein eine einen einem einer eines und oder aber wenn dann sonst von zu im in an am auf bei
+für mit aus nach über um ist sind war waren sein bin bist hat haben hatte ich mich mir mein meine meinen meiner du
+dich dir dein deine sie ihr ihre ihren ihm ihn er es wir uns unser unsere was welche welcher welches wer wen wem wann
+wo warum wie kann können könnte muss müssen soll sollte wird werden würde nicht kein keine keinen ja so auch nur noch
+schon mal man sich doch denn dass wieviel viele viel lange bitte gibt gilt
+och eller men om så av till i på vid för med från är var vara har hade jag mig min mitt mina du dig din ditt dina
+ni er ert era vi oss vår vårt våra de dem deras den det denna detta dessa vad vilken vilket vilka vem när var varför
+hur kan kunna måste ska skulle vill inte ingen inget inga ja nej också bara redan man sig att länge mycket många
+le la les un une des et ou mais si alors de du au aux en dans sur par pour avec sans est sont était être ai as avons
+avez ont je me moi mon ma mes tu te toi ton ta tes il elle nous vous ils elles leur leurs son sa ses ce cet cette ces
+que qui quoi quel quelle quels quelles quand où pourquoi comment combien peut peux pouvez puis dois doit faut ne pas
+plus non oui aussi très y se sʼ lʼ dʼ qu est-ce
+el los las uno una unos unas y o pero si entonces del al en sobre por para con sin es son era ser estar está están
+he ha han hay yo mi mis tú te ti tu tus él ella nosotros vosotros ellos ellas su sus lo le les este esta estos estas
+ese esa que quién cuál cuáles cuándo dónde cómo cuánto cuánta cuántos cuántas puedo puede pueden debo debe no sí
+también muy se me qué tengo tiene tienen
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+STEM_LENGTH = 6
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def stem(token: str) -> str:
+    """A crude but language-neutral stem: the first six characters."""
+    return token if token.isdigit() else token[:STEM_LENGTH]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Content tokens for BM25 and coverage: lower-cased, no function words, stemmed."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers in `text`, normalised (`1,000` → `1000`; `19.99` stays)."""
+    out = []
+    for match in _NUMBER.findall(text):
+        value = match.rstrip(".,")
+        # thousands separators: 1,000 / 1.000 / 10,000,000
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", value) and not re.fullmatch(r"\d+[.,]\d{1,2}", value):
+            value = re.sub(r"[.,]", "", value)
+        out.append(value.replace(",", "."))
+    return out
+
+
+def unsupported_numbers(answer: str, evidence: str) -> list[str]:
+    """Numbers in `answer` that `evidence` does not contain."""
+    known = set(numbers(evidence))
+    return [n for n in numbers(answer) if n not in known]
+
+
+_MD_INLINE = [
+    (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+    (re.compile(r"__(.+?)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
+]
+
+
+def clean_inline(text: str) -> str:
+    """Markdown emphasis, code and links → plain text; whitespace collapsed."""
+    for pattern, repl in _MD_INLINE:
+        text = pattern.sub(repl, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_ABBREVIATIONS = frozenset(
+    ["e.g", "i.e", "etc", "vs", "z.b", "bzw", "ca", "nr", "inkl", "ggf", "usw", "d.h", "s.a", "bspw", "p.ex", "ej", "dr", "mr", "mrs", "ms", "st", "no", "approx", "incl", "min", "max"]
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'„«(¿¡]?[A-ZÄÖÜÅÉÈÀÁÓÚÑ0-9€$£])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (abbreviations and decimals are not ends)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return []
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start()]
+        last = candidate.rsplit(" ", 1)[-1].rstrip(".").lower()
+        if last in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last) or len(candidate.split()) < 2:
+            continue
+        parts.append(candidate.strip())
+        start = match.end()
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """ISO 639-1 code of `text` (py3langid, offline); `default` when there is too little text."""
+    if len(words(text)) < 3:
+        return default
+    lang, _prob = _identifier().classify(text[:5000])
+    return str(lang)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,70 @@
+"""The composition root: builds the engine and its parts from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from klarsvar.config import Settings
+from klarsvar.conversation.engine import Engine
+from klarsvar.conversation.models import Source
+from klarsvar.conversation.ports import Answerer, KnowledgeAnswer
+from klarsvar.core.clock import Clock, clock_from_setting
+from klarsvar.live.bus import EventBus, make_bus
+from klarsvar.storage.database import Database
+from klarsvar.understanding.base import Understander
+from klarsvar.understanding.embedded import EmbeddedUnderstander
+
+HELPCENTRE = Path(__file__).parent / "world" / "helpcentre"
+
+
+@lru_cache(maxsize=1)
+def embedded_understander(cache_dir: str | None = None) -> EmbeddedUnderstander:
+    return EmbeddedUnderstander(cache_dir=Path(cache_dir) if cache_dir else None)
+
+
+class KnowledgeAnswerer:
+    """Adapts the knowledge base to the engine's `Answerer` port (customer audience only)."""
+
+    def __init__(self, kb: Any) -> None:
+        self.kb = kb
+
+    def answer(self, question: str, *, lang: str, detail: bool = False) -> KnowledgeAnswer:
+        answer = self.kb.answer(question, lang=lang, audience="customer", detail=detail)
+        return KnowledgeAnswer(
+            text=answer.text,
+            sources=[Source(s.doc_id, s.title, getattr(s, "lang", None)) for s in answer.sources],
+            grounded=bool(answer.grounded),
+            confidence=float(answer.confidence),
+            language=answer.language,
+        )
+
+
+def knowledge_for(db: Database) -> Answerer:
+    from klarsvar.knowledge.service import KnowledgeBase
+
+    return KnowledgeAnswerer(KnowledgeBase(db))
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    engine: Engine
+    clock: Clock
+    bus: EventBus
+
+
+def build_runtime(settings: Settings | None = None, *, db: Database | None = None,
+                  understander: Understander | None = None, clock: Clock | None = None,
+                  bus: EventBus | None = None) -> Runtime:
+    settings = settings or Settings.from_env()
+    db = db or Database(settings.database_url)
+    clock = clock or clock_from_setting(settings.clock)
+    bus = bus or make_bus(settings.redis_url)
+    understander = understander or embedded_understander(str(settings.data_dir / "cache"))
+    engine = Engine(db, understander, clock=clock, knowledge=knowledge_for(db), bus=bus,
+                    demo_mode=settings.demo_mode)
+    return Runtime(settings, db, engine, clock, bus)

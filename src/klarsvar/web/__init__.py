@@ -1,0 +1,1 @@
+"""The web layer (FastAPI): thin routes over the engine and services."""

@@ -1,0 +1,71 @@
+"""The FastAPI application: routes, error handling, the runtime it serves."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from klarsvar import __version__
+from klarsvar.conversation.engine import EngineError
+from klarsvar.runtime import Runtime
+from klarsvar.web import chat
+
+log = logging.getLogger("klarsvar.web")
+_STATUS = {"not_found": 404, "closed": 409, "empty_message": 422, "message_too_long": 413, "unknown_customer": 404}
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+
+
+def create_app(rt: Runtime) -> FastAPI:
+    app = FastAPI(title="klarsvar", version=__version__,
+                  description="Chat API of klarsvar: grounded answers, real actions, a person one message away.")
+    app.state.runtime = rt
+
+    @app.middleware("http")
+    async def json_only(request: Request, call_next: Any) -> Any:
+        if request.method in ("POST", "PUT", "PATCH") and request.url.path.startswith("/api/"):
+            ctype = request.headers.get("content-type", "")
+            length = request.headers.get("content-length")
+            has_body = length not in (None, "0")
+            if has_body and ctype.split(";")[0].strip().lower() != "application/json":
+                return _error(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.")
+            if length and length.isdigit() and int(length) > 64_000:
+                return _error(413, "too_large", "The request body is too large.")
+        return await call_next(request)
+
+    @app.exception_handler(EngineError)
+    async def engine_error(_request: Request, exc: EngineError) -> JSONResponse:
+        return _error(_STATUS.get(exc.code, 400), exc.code, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, dict) else {"code": "error", "message": str(exc.detail)}
+        return _error(exc.status_code, str(detail.get("code", "error")), str(detail.get("message", "")))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            problems.append(f"{loc or 'body'}: {err.get('msg')}")
+        too_long = any(err.get("type") == "string_too_long" for err in exc.errors())
+        return _error(413 if too_long else 422, "too_long" if too_long else "invalid_request", "; ".join(problems))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", extra={"error": type(exc).__name__})
+        return _error(500, "internal_error", "Something went wrong on our side; nothing was lost. Please try again.")
+
+    @app.get("/api/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(chat.router)
+    return app

@@ -1,0 +1,152 @@
+"""The chat API: conversations, messages, live events (SSE), traces."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette.sse import EventSourceResponse
+
+from klarsvar.accounts.repository import AccountsRepository
+from klarsvar.conversation.engine import EngineError
+from klarsvar.conversation.models import TurnResult
+from klarsvar.runtime import Runtime
+from klarsvar.web.auth import TokenError, sign, verify
+from klarsvar.web.schemas import (
+    ConversationOut,
+    DemoSessionRequest,
+    MessageOut,
+    PostMessage,
+    StartConversation,
+    TurnOut,
+)
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def _secret(rt: Runtime) -> str:
+    return rt.settings.session_secret
+
+
+def _turn_out(result: TurnResult, demo: bool) -> TurnOut:
+    return TurnOut(
+        conversation_id=result.conversation_id,
+        messages=[MessageOut(**m.to_json()) for m in [result.customer_message, *result.replies]],
+        actions=[a.to_json() for a in result.actions],
+        handoff=result.handoff,
+        mode=result.mode,
+        latency_ms=result.latency_ms,
+        demo_code=result.demo_code if demo else None,
+    )
+
+
+def require_agent(rt: RuntimeDep, x_klarsvar_agent_token: Annotated[str | None, Header()] = None) -> str:
+    if not x_klarsvar_agent_token or x_klarsvar_agent_token != rt.settings.agent_token:
+        raise HTTPException(401, {"code": "unauthorized", "message": "An agent token is required."})
+    return "agent"
+
+
+@router.post("/demo/sessions", summary="Demo mode: sign in as a demo customer by email")
+def demo_session(body: DemoSessionRequest, rt: RuntimeDep) -> dict[str, str]:
+    if not rt.settings.demo_mode:
+        raise HTTPException(404, {"code": "not_found", "message": "Demo sessions are off."})
+    with rt.db.session() as session:
+        customer = AccountsRepository(session).customer_by_email(body.email)
+    if customer is None:
+        raise HTTPException(404, {"code": "unknown_customer", "message": "No demo customer with that email."})
+    return {"token": sign(_secret(rt), {"customer_id": customer.id}), "customer_id": customer.id,
+            "name": customer.name}
+
+
+@router.post("/conversations", status_code=201, response_model=ConversationOut,
+             summary="Start a conversation (anonymous, or signed in with a Bearer session token)")
+def start_conversation(rt: RuntimeDep, body: StartConversation | None = None,
+                       authorization: Annotated[str | None, Header()] = None) -> ConversationOut:
+    customer_id = None
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise HTTPException(401, {"code": "unauthorized", "message": "Use 'Authorization: Bearer <token>'."})
+        try:
+            customer_id = str(verify(_secret(rt), token)["customer_id"])
+        except (TokenError, KeyError) as exc:
+            raise HTTPException(401, {"code": "unauthorized", "message": "The session token is not valid."}) from exc
+    conv = rt.engine.start(customer_id=customer_id, channel="web", language=body.language if body else None)
+    return ConversationOut(**conv.to_json())
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+def get_conversation(conversation_id: str, rt: RuntimeDep) -> ConversationOut:
+    conv = rt.engine.get(conversation_id)
+    if conv is None:
+        raise HTTPException(404, {"code": "not_found", "message": "No such conversation."})
+    return ConversationOut(**conv.to_json())
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=TurnOut,
+             summary="Post a customer message; the reply comes back in the response (and on the event stream)")
+async def post_message(conversation_id: str, body: PostMessage, rt: RuntimeDep,
+                       stream: bool = Query(False, description="Stream the reply as server-sent events")) -> Any:
+    if not stream:
+        result = await run_in_threadpool(rt.engine.handle, conversation_id, body.text)
+        return _turn_out(result, rt.settings.demo_mode)
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        try:
+            result = await run_in_threadpool(rt.engine.handle, conversation_id, body.text)
+        except EngineError as exc:
+            yield {"event": "error", "data": json.dumps({"code": exc.code, "message": exc.message})}
+            return
+        out = _turn_out(result, rt.settings.demo_mode)
+        yield {"event": "message", "data": out.messages[0].model_dump_json()}
+        for message in out.messages[1:]:
+            words = message.text.split(" ")
+            for i in range(0, len(words), 4):
+                yield {"event": "delta", "data": json.dumps({"seq": message.seq, "text": " ".join(words[i:i + 4])})}
+                await asyncio.sleep(0)
+            yield {"event": "message", "data": message.model_dump_json()}
+        yield {"event": "done", "data": out.model_dump_json(include={"actions", "handoff", "mode", "latency_ms",
+                                                                      "demo_code"})}
+
+    return EventSourceResponse(events())
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=list[MessageOut])
+def list_messages(conversation_id: str, rt: RuntimeDep, after: int = Query(0, ge=0)) -> list[MessageOut]:
+    if rt.engine.get(conversation_id) is None:
+        raise HTTPException(404, {"code": "not_found", "message": "No such conversation."})
+    return [MessageOut(**m.to_json()) for m in rt.engine.messages(conversation_id, after)]
+
+
+@router.get("/conversations/{conversation_id}/events", summary="Live events of a conversation (SSE)")
+async def conversation_events(conversation_id: str, request: Request, rt: RuntimeDep) -> EventSourceResponse:
+    if await run_in_threadpool(rt.engine.get, conversation_id) is None:
+        raise HTTPException(404, {"code": "not_found", "message": "No such conversation."})
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        async for event in rt.bus.subscribe(conversation_id):
+            if await request.is_disconnected():
+                break
+            yield {"event": str(event.get("type", "message")), "data": json.dumps(event, default=str)}
+
+    return EventSourceResponse(events(), ping=15)
+
+
+@router.get("/conversations/{conversation_id}/trace", summary="Agents: what the engine did on every turn")
+def conversation_trace(conversation_id: str, rt: RuntimeDep,
+                       _agent: Annotated[str, Depends(require_agent)]) -> list[dict[str, Any]]:
+    if rt.engine.get(conversation_id) is None:
+        raise HTTPException(404, {"code": "not_found", "message": "No such conversation."})
+    return rt.engine.traces(conversation_id)
