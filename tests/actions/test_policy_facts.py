@@ -162,14 +162,16 @@ def test_pay_instalment_pays_the_missed_one_first(db: Database) -> None:
     assert (paid["status"], paid["paid_on"]) == ("paid", "2026-11-20")
     assert [i["status"] for i in after["instalments"]] == ["paid", "paid", "scheduled", "scheduled"]
     assert after["next_payment"]["seq"] == 3
-    # what the customer was told is what left the balance
-    charged = data["total"]["minor"] if "total" in data else data["amount"]["minor"]
-    assert before["outstanding"]["minor"] - after["outstanding"]["minor"] == charged
+    # the €7.00 late fee is paid with the missed instalment, and the result says so
+    assert data["late_fee"] == eur(700)
+    assert data["total"] == eur(3750 + 700)
+    assert before["outstanding"]["minor"] - after["outstanding"]["minor"] == data["total"]["minor"]
 
 
 def test_pay_instalment_o1001_pays_seq_3_then_4_then_nothing(db: Database) -> None:
     first = ok(act(db, "C-1001", "pay_instalment", {"order_id": "O-1001"}))
     assert (first["seq"], first["amount"], first["due_on"]) == (3, eur(3000), "2026-11-29")
+    assert (first["late_fee"], first["total"]) == (None, eur(3000))
     mid = order(db, "C-1001", "O-1001")
     assert mid["next_payment"]["seq"] == 4
     assert mid["outstanding"] == eur(3000)

@@ -266,8 +266,12 @@ def pay_instalment(repo: AccountsRepository, ctx: ActionContext, args: OrderArgs
     inst = order.next_open_instalment()
     assert inst is not None
     repo.pay_instalment(order.id, inst.seq, today(ctx.clock))
+    # A missed instalment is paid together with its late fee (policy 4): say so, never drop it silently.
+    fee = inst.late_fee
+    total = inst.amount + fee if fee else inst.amount
     return done("pay_instalment", order_id=order.id, merchant=order.merchant.name, seq=inst.seq,
-                amount=inst.amount.to_json(), due_on=inst.due_on.isoformat(), payment_method=order.payment_method)
+                amount=inst.amount.to_json(), late_fee=fee.to_json() if fee else None, total=total.to_json(),
+                due_on=inst.due_on.isoformat(), payment_method=order.payment_method)
 
 
 def open_dispute(repo: AccountsRepository, ctx: ActionContext, args: DisputeArgs) -> ActionResult:

@@ -36,6 +36,12 @@ DISPUTE_REASONS = {
     "dispute_wrong_item": "wrong_item",
     "dispute_cancelled_charged": "cancelled_but_charged",
 }
+QUESTION_START = re.compile(
+    r"^(?:hi,? |hello,? |hej,? |hallo,? |bonjour,? |hola,? )?(?:how|what|when|why|can i|can you|do you|is it|are|does|"
+    r"hur|vad|nar|kan man|wie|was|wann|warum|kann man|comment|quand|combien|est-ce|peut-on|como|cuando|cuanto|"
+    r"que|puedo|come|quando|quanto|hoe|wat|wanneer|jak|kiedy|ile|miten|milloin|kuinka|hvordan|hvad|hvornar|"
+    r"quanto tempo|posso)\b"
+)
 # Below this the classifier's guess is not acted on: knowledge gets a try, then "not understood".
 MIN_CONFIDENCE = 0.30
 LOST_WORDS = lexicon._words(
@@ -212,6 +218,8 @@ class Dialogue:
                 return True
             if u.intent in ("general_question", "greeting", "thanks_goodbye") and u.confidence >= 0.5:
                 return False  # a question in between: answered below, verification waits
+            if self._not_understood_again():
+                return True
             self.reply.say("email_invalid")
             return True
         # awaiting a code
@@ -221,6 +229,8 @@ class Dialogue:
         if not u.entities.otp:
             if u.intent in ("general_question",) and u.confidence >= 0.5:
                 return False
+            if self._not_understood_again():
+                return True
             self.reply.say("otp_wrong")
             return True
         customer_id, left = self.verifier.verify(u.entities.otp)
@@ -245,6 +255,14 @@ class Dialogue:
         if resume.get("text"):
             self.out.resume_text = str(resume["text"])
         return True
+
+    def _not_understood_again(self) -> bool:
+        """Count a turn that did not answer what was asked; the second in a row hands over."""
+        self.state.not_understood_streak += 1
+        if self.state.not_understood_streak >= 2:
+            self.hand_over("unresolved")
+            return True
+        return False
 
     # --- confirmation ----------------------------------------------------------------
     def _confirmation_step(self, u: Understanding) -> bool:
@@ -435,6 +453,9 @@ class Dialogue:
         elif u.signals.suspected_fraud:
             intent = "unrecognised_purchase"
 
+        if intent in ACCOUNT_INTENTS and self._general_question(u, signed_in=bool(self.customer_id)) and \
+                self._answer_from_knowledge(u):
+            return
         if confident and intent in ACCOUNT_INTENTS and self._needs_verification(u):
             return
 
@@ -478,17 +499,32 @@ class Dialogue:
         else:
             self._orders(intent, u)
 
-    def _knowledge_or_not_understood(self, u: Understanding) -> None:
+    @staticmethod
+    def _general_question(u: Understanding, signed_in: bool) -> bool:
+        """A policy question phrased like an account request ("how long are payments paused
+        after a return?"): the classifier gives general_question real weight and it is a question."""
+        is_question = "?" in u.text or bool(QUESTION_START.match(lexicon.fold(u.text)))
+        mine = bool(u.entities.order_ids or u.entities.card_ids or u.entities.last4)
+        needed = 0.35 if signed_in else 0.15
+        return is_question and not mine and u.score("general_question") >= needed
+
+    def _answer_from_knowledge(self, u: Understanding) -> bool:
         answer = self.knowledge.answer(u.text, lang=self.reply.language, detail=u.signals.asks_detail)
         self.out.knowledge.append({"grounded": answer.grounded, "confidence": round(answer.confidence, 3),
                                    "sources": [s.doc_id for s in answer.sources], "hits": answer.hits[:5]})
-        if answer.grounded and answer.text:
-            self.state.not_understood_streak = 0
-            self.reply.add_text(answer.text)
-            self.reply.sources.extend(answer.sources)
-            self.reply.grounded = True
-            titles = ", ".join(dict.fromkeys(s.title for s in answer.sources))
-            self.reply.say("source_line", titles=titles)
+        if not (answer.grounded and answer.text):
+            return False
+        self.state.not_understood_streak = 0
+        self.reply.add_text(answer.text)
+        self.reply.sources.extend(answer.sources)
+        self.reply.grounded = True
+        titles = ", ".join(dict.fromkeys(s.title for s in answer.sources))
+        self.reply.say("source_line", titles=titles)
+        self.note("knowledge", sources=[s.doc_id for s in answer.sources])
+        return True
+
+    def _knowledge_or_not_understood(self, u: Understanding) -> None:
+        if self._answer_from_knowledge(u):
             return
         self.state.not_understood_streak += 1
         self.note("abstain", streak=self.state.not_understood_streak)

@@ -97,9 +97,12 @@ CANCEL_WORDS = _words(
 FRUSTRATION_WORDS = _words(
     "useless", "ridiculous", "terrible", "awful", "scam", "angry", "furious", "fed up", "wtf", "joke", "pathetic",
     "worst", "unacceptable", "disgusting", "hopeless", "incompetent", "stupid", "annoyed", "frustrated", "fuming",
-    "sick of", "what the hell", "rubbish",
+    "sick of", "what the hell", "rubbish", "upset", "outrageous", "livid", "disgrace", "appalling", "unbelievable",
+    "so angry", "really angry", "joke of a",
     "vardelos", "oacceptabelt", "skandal", "arg", "trott pa", "bedrovligt", "herregud",
     "nutzlos", "lacherlich", "unverschamt", "katastrophe", "sauer", "wutend", "frechheit", "unmoglich", "schon wieder",
+    "ne servez a rien", "sert a rien", "m'enerve", "m enerve", "n'importe quoi", "enerve", "enervee", "furieux",
+    "furieuse", "naurettava", "naurettavaa", "turhautunut", "turhauttavaa", "ei toimi", "todella vihainen",
     "ridicule", "inadmissible", "inacceptable", "nul", "honteux", "en colere", "marre", "scandaleux", "arnaque",
     "inutil", "vergonzoso", "harto", "harta", "estafa", "indignante", "fatal", "ridiculo", "inaceptable",
     "inutile", "vergognoso", "assurdo", "arrabbiato", "arrabbiata", "schifo", "belachelijk", "waardeloos",
