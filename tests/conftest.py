@@ -36,7 +36,7 @@ def create_pg_database(template: str | None = None) -> str:
     engine = _pg_admin()
     try:
         with engine.connect() as conn:
-            clause = f" TEMPLATE {template}" if template else ""
+            clause = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
             conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
     except Exception as exc:  # pragma: no cover - environment problem, reported loudly
         pytest.fail(f"PostgreSQL is required for the storage tests and is not reachable: {exc}")

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import ai_context
 
+from conftest import ai_context
 from klarsvar.actions.base import ActionContext, ActionResult, Actor, ActorKind, RefusalCode
 from klarsvar.actions.service import ActionService, default_registry
 from klarsvar.core.clock import FixedClock
@@ -17,7 +17,12 @@ ANNA = "C-1001"
 
 
 def act(
-    db: Database, customer_id: str | None, action: str, args: Any = None, *, actor: Actor | None = None,
+    db: Database,
+    customer_id: str | None,
+    action: str,
+    args: Any = None,
+    *,
+    actor: Actor | None = None,
     step_up: bool = False,
 ) -> ActionResult:
     clock = FixedClock()
@@ -44,27 +49,56 @@ FOREIGN: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ("report_return", {"order_id": "O-2002"}, "C-1002", {"order_id": "O-99999"}),
     ("extend_due_date", {"order_id": "O-5001"}, "C-1005", {"order_id": "O-99999"}),
     ("pay_instalment", {"order_id": "O-4001"}, "C-1004", {"order_id": "O-99999"}),
-    ("open_dispute", {"order_id": "O-2003", "reason": "not_received"}, "C-1002",
-     {"order_id": "O-99999", "reason": "not_received"}),
+    (
+        "open_dispute",
+        {"order_id": "O-2003", "reason": "not_received"},
+        "C-1002",
+        {"order_id": "O-99999", "reason": "not_received"},
+    ),
     ("freeze_card", {"card_id": "K-2001"}, "C-1002", {"card_id": "K-99999"}),
     ("unfreeze_card", {"card_id": "K-9001"}, "C-1009", {"card_id": "K-99999"}),
 ]
 
 # Everything about the other customers' orders and cards that must not leak.
 SECRETS = [
-    "C-1002", "C-1003", "C-1004", "C-1005", "C-1009", "TechHaus", "Gadgetly", "ModeWelt", "CityStyle",
-    "Maison Belle", "Deportes Sol", "XYZ Games", "4417", "2210", "899", "249", "79.95", "150.00", "37.50",
-    "35.00", "60.00", "lukas", "camille", "javier", "emma", "sanne", "2026-",
+    "C-1002",
+    "C-1003",
+    "C-1004",
+    "C-1005",
+    "C-1009",
+    "TechHaus",
+    "Gadgetly",
+    "ModeWelt",
+    "CityStyle",
+    "Maison Belle",
+    "Deportes Sol",
+    "XYZ Games",
+    "4417",
+    "2210",
+    "899",
+    "249",
+    "79.95",
+    "150.00",
+    "37.50",
+    "35.00",
+    "60.00",
+    "lukas",
+    "camille",
+    "javier",
+    "emma",
+    "sanne",
+    "2026-",
 ]
 
 
-@pytest.mark.parametrize(("action", "args", "owner", "missing"), FOREIGN, ids=[f"{a}-{o}" for a, _, o, _ in FOREIGN])
-def test_another_customers_object_looks_like_it_does_not_exist(
-    db: Database, action: str, args: dict[str, Any], owner: str, missing: dict[str, Any]
-) -> None:
+def check_foreign(db: Database, action: str, args: dict[str, Any], owner: str, missing: dict[str, Any]) -> None:
     key = "order_id" if "order_id" in args else "card_id"
-    owner_view_before = act(db, owner, "get_order" if key == "order_id" else "list_cards",
-                            {"order_id": args[key]} if key == "order_id" else {})
+    owner_view_before = act(
+        db,
+        owner,
+        "get_order" if key == "order_id" else "list_cards",
+        {"order_id": args[key]} if key == "order_id" else {},
+    )
     assert owner_view_before.ok
 
     result = act(db, ANNA, action, args, step_up=True)
@@ -83,9 +117,26 @@ def test_another_customers_object_looks_like_it_does_not_exist(
     assert result.refusal.details[key] == args[key].upper()
 
     # and nothing changed for the owner
-    owner_view_after = act(db, owner, "get_order" if key == "order_id" else "list_cards",
-                           {"order_id": args[key]} if key == "order_id" else {})
+    owner_view_after = act(
+        db,
+        owner,
+        "get_order" if key == "order_id" else "list_cards",
+        {"order_id": args[key]} if key == "order_id" else {},
+    )
     assert owner_view_after.data == owner_view_before.data
+
+
+@pytest.mark.parametrize(("action", "args", "owner", "missing"), FOREIGN, ids=[f"{a}-{o}" for a, _, o, _ in FOREIGN])
+def test_another_customers_object_looks_like_it_does_not_exist(
+    sqlite_db: Database, action: str, args: dict[str, Any], owner: str, missing: dict[str, Any]
+) -> None:
+    check_foreign(sqlite_db, action, args, owner, missing)
+
+
+def test_another_customers_objects_on_both_databases(db: Database) -> None:
+    # every call is refused and changes nothing, so one world serves them all
+    for action, args, owner, missing in FOREIGN:
+        check_foreign(db, action, args, owner, missing)
 
 
 def test_even_a_verified_step_up_does_not_reach_another_customers_order(db: Database) -> None:
@@ -170,8 +221,21 @@ def test_unknown_action(sqlite_db: Database, action: str) -> None:
 
 
 BAD_ORDER_IDS: list[Any] = [
-    "1001", "O-", "O1001", "X-1001", "O-10 01", "O-1001; DROP TABLE orders", "O-1001\n", " O-1001x ",
-    "O-" + "1" * 13, "", 1001, None, ["O-1001"], {"id": "O-1001"}, True,
+    "1001",
+    "O-",
+    "O1001",
+    "X-1001",
+    "O-10 01",
+    "O-1001; DROP TABLE orders",
+    "O-1001\n",
+    " O-1001x ",
+    "O-" + "1" * 13,
+    "",
+    1001,
+    None,
+    ["O-1001"],
+    {"id": "O-1001"},
+    True,
 ]
 
 

@@ -108,6 +108,8 @@ def test_a_pan_next_to_other_digit_groups_is_still_masked(text: str) -> None:
         "+46701234567",
         "amount 12000 minor units",
         "2026-11-20T12:00:00Z",
+        "2026-12-04 2026-12-18",  # 16 digits that pass Luhn, but two dates
+        "due 2026-05-02 2026-05-04 2026-05-06",
         "",
     ],
 )

@@ -1,26 +1,44 @@
 """Every fixed entity of the demo world, read back through the action layer.
 
 The facts come from ../shared/spec/demo-world.md and docs/demo-world-extras.md.
-Reads go through `ActionService` exactly as the assistant makes them.
+Reads go through `ActionService` exactly as the assistant makes them. Nothing here
+writes, so one copy of the world per backend serves the whole module.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import phonenumbers
 import pytest
-from conftest import ai_context
 
+from conftest import ai_context, create_pg_database, drop_pg_database, sqlite_copy
 from klarsvar.accounts.repository import AccountsRepository
 from klarsvar.actions.service import ActionService
 from klarsvar.core.clock import FixedClock
 from klarsvar.storage.database import Database
 
 D = date.fromisoformat
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A read-only copy of the demo world, once per backend for this module."""
+    if request.param == "sqlite":
+        database = sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path_factory.mktemp("world"))
+        yield database
+        database.dispose()
+    else:
+        url = create_pg_database(template=request.getfixturevalue("pg_template"))
+        database = Database(url)
+        yield database
+        database.dispose()
+        drop_pg_database(url)
 
 
 def read(db: Database, customer_id: str, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -88,11 +106,19 @@ def pay4(amount: int, dues: list[str], paid: int, paid_on: list[str] | None = No
 
 CUSTOMERS: list[ExpectedCustomer] = [
     ExpectedCustomer(
-        "C-1001", "anna.svensson@example.se", "Anna Svensson", "sv", "SE",
+        "C-1001",
+        "anna.svensson@example.se",
+        "Anna Svensson",
+        "sv",
+        "SE",
         phone_as_written="+46 70 123 45 67",
         orders=(
             ExpectedOrder(
-                "O-1001", "Nordic Shoes", 12000, "pay_in_4", delivered="2026-11-03",
+                "O-1001",
+                "Nordic Shoes",
+                12000,
+                "pay_in_4",
+                delivered="2026-11-03",
                 instalments=(
                     Inst(1, 3000, "2026-11-01", "paid", "2026-11-01"),
                     Inst(2, 3000, "2026-11-15", "paid", "2026-11-15"),
@@ -101,38 +127,66 @@ CUSTOMERS: list[ExpectedCustomer] = [
                 ),
             ),
             ExpectedOrder(
-                "O-1002", "Bokhandeln", 4590, "pay_in_30", shipped="2026-11-05",
+                "O-1002",
+                "Bokhandeln",
+                4590,
+                "pay_in_30",
+                shipped="2026-11-05",
                 instalments=(Inst(1, 4590, "2026-12-05", "scheduled"),),
             ),
         ),
     ),
     ExpectedCustomer(
-        "C-1002", "lukas.meyer@example.de", "Lukas Meyer", "de", "DE",
+        "C-1002",
+        "lukas.meyer@example.de",
+        "Lukas Meyer",
+        "de",
+        "DE",
         cards=(("K-2001", "4417", "active"),),
         orders=(
             ExpectedOrder(
-                "O-2001", "TechHaus", 89900, "financing", months=12,
+                "O-2001",
+                "TechHaus",
+                89900,
+                "financing",
+                months=12,
                 instalments=tuple(Inst(s, 8327, "", "paid" if s <= 3 else "scheduled") for s in range(1, 13)),
                 extra={"apr_percent": 19.99},
             ),
             ExpectedOrder(
-                "O-2002", "ModeWelt", 7995, "pay_in_30", delivered="2026-11-10",
+                "O-2002",
+                "ModeWelt",
+                7995,
+                "pay_in_30",
+                delivered="2026-11-10",
                 instalments=(Inst(1, 7995, "2026-12-10", "scheduled"),),
                 extra={"returns": [], "disputes": [], "payments_paused_until": None},
             ),
             ExpectedOrder(
-                "O-2003", "Gadgetly", 24900, "pay_in_4", purchased="2026-10-25", delivered="2026-10-30",
+                "O-2003",
+                "Gadgetly",
+                24900,
+                "pay_in_4",
+                purchased="2026-10-25",
+                delivered="2026-10-30",
                 instalments=pay4(24900, ["2026-10-25", "2026-11-08", "2026-11-22", "2026-12-06"], paid=2),
             ),
         ),
     ),
     ExpectedCustomer(
-        "C-1003", "emma.johnson@example.com", "Emma Johnson", "en", "GB",
+        "C-1003",
+        "emma.johnson@example.com",
+        "Emma Johnson",
+        "en",
+        "GB",
         cards=(("K-3001", "9054", "active"),),
         orders=(
             ExpectedOrder("O-3001", "CityStyle", 6000, "pay_in_30", status="returned", payment_method="bank_card"),
             ExpectedOrder(
-                "O-3002", "HomeNest", 23000, "pay_in_4",
+                "O-3002",
+                "HomeNest",
+                23000,
+                "pay_in_4",
                 instalments=(
                     Inst(1, 5750, "", "paid"),
                     Inst(2, 5750, "", "paid"),
@@ -143,10 +197,17 @@ CUSTOMERS: list[ExpectedCustomer] = [
         ),
     ),
     ExpectedCustomer(
-        "C-1004", "camille.dubois@example.fr", "Camille Dubois", "fr", "FR",
+        "C-1004",
+        "camille.dubois@example.fr",
+        "Camille Dubois",
+        "fr",
+        "FR",
         orders=(
             ExpectedOrder(
-                "O-4001", "Maison Belle", 15000, "pay_in_4",
+                "O-4001",
+                "Maison Belle",
+                15000,
+                "pay_in_4",
                 instalments=(
                     Inst(1, 3750, "", "paid"),
                     Inst(2, 3750, "2026-11-15", "missed", None, late_fee=700),
@@ -157,23 +218,44 @@ CUSTOMERS: list[ExpectedCustomer] = [
         ),
     ),
     ExpectedCustomer(
-        "C-1005", "javier.garcia@example.es", "Javier García", "es", "ES",
+        "C-1005",
+        "javier.garcia@example.es",
+        "Javier García",
+        "es",
+        "ES",
         orders=(
             ExpectedOrder(
-                "O-5001", "Deportes Sol", 3500, "pay_in_30", shipped="2026-10-23",
+                "O-5001",
+                "Deportes Sol",
+                3500,
+                "pay_in_30",
+                shipped="2026-10-23",
                 instalments=(Inst(1, 3500, "2026-11-22", "scheduled"),),
             ),
             ExpectedOrder(
-                "O-5002", "Librería Luz", 1850, "pay_in_30", extended=True,
+                "O-5002",
+                "Librería Luz",
+                1850,
+                "pay_in_30",
+                extended=True,
                 instalments=(Inst(1, 1850, "2026-11-30", "scheduled"),),
             ),
         ),
     ),
     ExpectedCustomer(
-        "C-1006", "wei.zhang@example.com", "Wei Zhang", "zh", "DE",
+        "C-1006",
+        "wei.zhang@example.com",
+        "Wei Zhang",
+        "zh",
+        "DE",
         orders=(
             ExpectedOrder(
-                "O-6001", "ElectroMart", 30000, "pay_in_4", purchased="2026-11-12", delivered="2026-11-14",
+                "O-6001",
+                "ElectroMart",
+                30000,
+                "pay_in_4",
+                purchased="2026-11-12",
+                delivered="2026-11-14",
                 instalments=(
                     Inst(1, 7500, "2026-11-12", "paid"),
                     Inst(2, 7500, "2026-11-26", "scheduled"),
@@ -184,19 +266,35 @@ CUSTOMERS: list[ExpectedCustomer] = [
         ),
     ),
     ExpectedCustomer(
-        "C-1007", "sofia.rossi@example.it", "Sofia Rossi", "it", "IT",
+        "C-1007",
+        "sofia.rossi@example.it",
+        "Sofia Rossi",
+        "it",
+        "IT",
         orders=(
             ExpectedOrder(
-                "O-7001", "Stile Milano", 8900, "pay_in_30", status="paid",
+                "O-7001",
+                "Stile Milano",
+                8900,
+                "pay_in_30",
+                status="paid",
                 instalments=(Inst(1, 8900, "", "paid", "2026-10-30"),),
             ),
         ),
     ),
     ExpectedCustomer(
-        "C-1008", "jan.kowalski@example.pl", "Jan Kowalski", "pl", "PL",
+        "C-1008",
+        "jan.kowalski@example.pl",
+        "Jan Kowalski",
+        "pl",
+        "PL",
         orders=(
             ExpectedOrder(
-                "O-8001", "Sklep Polna", 12000, "pay_in_4", purchased="2026-11-01",
+                "O-8001",
+                "Sklep Polna",
+                12000,
+                "pay_in_4",
+                purchased="2026-11-01",
                 instalments=(
                     Inst(1, 3000, "", "paid"),
                     Inst(2, 3000, "2026-11-15", "paid"),
@@ -205,32 +303,56 @@ CUSTOMERS: list[ExpectedCustomer] = [
                 ),
             ),
             ExpectedOrder(
-                "O-8002", "Sklep Polna", 6000, "pay_in_30", status="paid", purchased="2026-04-01",
+                "O-8002",
+                "Sklep Polna",
+                6000,
+                "pay_in_30",
+                status="paid",
+                purchased="2026-04-01",
                 instalments=(Inst(1, 6000, "", "paid"),),
             ),
             ExpectedOrder(
-                "O-8003", "Sklep Polna", 4200, "pay_in_30",
+                "O-8003",
+                "Sklep Polna",
+                4200,
+                "pay_in_30",
                 # unpaid and past its due date
                 instalments=(Inst(1, 4200, "2026-11-18", "missed"),),
             ),
         ),
     ),
     ExpectedCustomer(
-        "C-1009", "sanne.devries@example.nl", "Sanne de Vries", "nl", "NL",
+        "C-1009",
+        "sanne.devries@example.nl",
+        "Sanne de Vries",
+        "nl",
+        "NL",
         cards=(("K-9001", "2210", "frozen"),),
         orders=(
             ExpectedOrder(
-                "O-9001", "Fietsplaats", 6400, "pay_in_30", shipped="2026-11-01",
+                "O-9001",
+                "Fietsplaats",
+                6400,
+                "pay_in_30",
+                shipped="2026-11-01",
                 instalments=(Inst(1, 6400, "2026-12-01", "scheduled"),),
             ),
         ),
     ),
     ExpectedCustomer(
-        "C-1010", "mikko.virtanen@example.fi", "Mikko Virtanen", "fi", "FI",
+        "C-1010",
+        "mikko.virtanen@example.fi",
+        "Mikko Virtanen",
+        "fi",
+        "FI",
         cards=(("K-1010", "7781", "active"),),
         orders=(
             ExpectedOrder(
-                "O-1010", "Kirjakauppa Aalto", 2500, "pay_in_30", shipped="2026-11-10",
+                "O-1010",
+                "Kirjakauppa Aalto",
+                2500,
+                "pay_in_30",
+                shipped="2026-11-10",
                 instalments=(Inst(1, 2500, "2026-12-10", "scheduled"),),
             ),
         ),
@@ -245,8 +367,11 @@ def check_order(actual: dict[str, Any], expected: ExpectedOrder) -> None:
     assert actual["product"] == expected.product
     assert actual["status"] == expected.status
     assert actual["due_date_extended"] is expected.extended
-    for key, value in (("purchased_on", expected.purchased), ("shipped_on", expected.shipped),
-                       ("delivered_on", expected.delivered)):
+    for key, value in (
+        ("purchased_on", expected.purchased),
+        ("shipped_on", expected.shipped),
+        ("delivered_on", expected.delivered),
+    ):
         if value is not None:
             assert actual[key] == value, key
     if expected.payment_method:
@@ -276,8 +401,8 @@ def check_order(actual: dict[str, Any], expected: ExpectedOrder) -> None:
 
 
 @pytest.mark.parametrize("customer", CUSTOMERS, ids=[c.id for c in CUSTOMERS])
-def test_fixed_customer(db: Database, customer: ExpectedCustomer) -> None:
-    profile = read(db, customer.id, "get_customer_profile")
+def test_fixed_customer(world_db: Database, customer: ExpectedCustomer) -> None:
+    profile = read(world_db, customer.id, "get_customer_profile")
     assert profile["customer_id"] == customer.id
     assert profile["email"] == customer.email
     assert profile["name"] == customer.name
@@ -295,21 +420,21 @@ def test_fixed_customer(db: Database, customer: ExpectedCustomer) -> None:
         written = phonenumbers.parse(customer.phone_as_written)
         assert phone == phonenumbers.format_number(written, phonenumbers.PhoneNumberFormat.E164)
 
-    listed = read(db, customer.id, "list_orders")["orders"]
+    listed = read(world_db, customer.id, "list_orders")["orders"]
     assert sorted(o["order_id"] for o in listed) == sorted(o.id for o in customer.orders)
     for expected in customer.orders:
-        check_order(read(db, customer.id, "get_order", {"order_id": expected.id}), expected)
+        check_order(read(world_db, customer.id, "get_order", {"order_id": expected.id}), expected)
 
-    cards = read(db, customer.id, "list_cards")["cards"]
+    cards = read(world_db, customer.id, "list_cards")["cards"]
     assert [(c["card_id"], c["last4"], c["status"]) for c in cards] == list(customer.cards)
 
 
-def test_anna_phone_is_stored_in_e164(db: Database) -> None:
-    assert read(db, "C-1001", "get_customer_profile")["phone"] == "+46701234567"
+def test_anna_phone_is_stored_in_e164(world_db: Database) -> None:
+    assert read(world_db, "C-1001", "get_customer_profile")["phone"] == "+46701234567"
 
 
-def test_o1001_instalment_3_is_next(db: Database) -> None:
-    schedule = read(db, "C-1001", "get_payment_schedule", {"order_id": "O-1001"})
+def test_o1001_instalment_3_is_next(world_db: Database) -> None:
+    schedule = read(world_db, "C-1001", "get_payment_schedule", {"order_id": "O-1001"})
     assert schedule["merchant"] == "Nordic Shoes"
     assert schedule["product"] == "pay_in_4"
     assert schedule["next_payment"] == {"seq": 3, "amount": eur(3000), "due_on": "2026-11-29", "status": "scheduled"}
@@ -317,14 +442,14 @@ def test_o1001_instalment_3_is_next(db: Database) -> None:
     assert schedule["payments_paused_until"] is None
 
 
-def test_o1002_is_due_30_days_after_shipping(db: Database) -> None:
-    order = read(db, "C-1001", "get_order", {"order_id": "O-1002"})
+def test_o1002_is_due_30_days_after_shipping(world_db: Database) -> None:
+    order = read(world_db, "C-1001", "get_order", {"order_id": "O-1002"})
     assert D(order["instalments"][0]["due_on"]) - D(order["shipped_on"]) == timedelta(days=30)
     assert order["next_payment"]["due_on"] == "2026-12-05"
 
 
-def test_o2001_financing_12_months_3_paid(db: Database) -> None:
-    order = read(db, "C-1002", "get_order", {"order_id": "O-2001"})
+def test_o2001_financing_12_months_3_paid(world_db: Database) -> None:
+    order = read(world_db, "C-1002", "get_order", {"order_id": "O-2001"})
     assert order["financing_months"] == 12
     assert order["apr_percent"] == pytest.approx(19.99)
     insts = order["instalments"]
@@ -335,21 +460,21 @@ def test_o2001_financing_12_months_3_paid(db: Database) -> None:
     assert order["next_payment"]["seq"] == 4
     dues = [D(i["due_on"]) for i in insts]
     assert dues == sorted(dues)
-    assert all(27 <= (b - a).days <= 31 for a, b in zip(dues, dues[1:], strict=False))
+    assert all(27 <= (b - a).days <= 31 for a, b in itertools.pairwise(dues))
     assert all(D(i["due_on"]) < date(2026, 11, 20) for i in insts[:3])
     assert order["outstanding"] == eur(9 * 8327)
 
 
-def test_o2003_carrier_says_delivered(db: Database) -> None:
-    order = read(db, "C-1002", "get_order", {"order_id": "O-2003"})
+def test_o2003_carrier_says_delivered(world_db: Database) -> None:
+    order = read(world_db, "C-1002", "get_order", {"order_id": "O-2003"})
     assert order["delivered_on"] == "2026-10-30"
     assert order["carrier_note"] is not None
     assert "2026-10-30" in order["carrier_note"]
     assert [i["status"] for i in order["instalments"]] == ["paid", "paid", "scheduled", "scheduled"]
 
 
-def test_k2001_shows_the_unrecognised_xyz_games_purchase(db: Database) -> None:
-    card = read(db, "C-1002", "get_card_transactions", {"card_id": "K-2001"})
+def test_k2001_shows_the_unrecognised_xyz_games_purchase(world_db: Database) -> None:
+    card = read(world_db, "C-1002", "get_card_transactions", {"card_id": "K-2001"})
     assert card["card_id"] == "K-2001"
     assert card["last4"] == "4417"
     assert card["status"] == "active"
@@ -364,14 +489,14 @@ def test_k2001_shows_the_unrecognised_xyz_games_purchase(db: Database) -> None:
     assert times == sorted(times, reverse=True)
 
 
-def test_k3001_ends_9054(db: Database) -> None:
-    card = read(db, "C-1003", "get_card_transactions", {"card_id": "K-3001"})
+def test_k3001_ends_9054(world_db: Database) -> None:
+    card = read(world_db, "C-1003", "get_card_transactions", {"card_id": "K-3001"})
     assert (card["last4"], card["status"]) == ("9054", "active")
     assert all(t["merchant"] != "XYZ Games Ltd" for t in card["transactions"])
 
 
-def test_o3001_refund_registered_to_card(db: Database) -> None:
-    status = read(db, "C-1003", "get_refund_status", {"order_id": "O-3001"})
+def test_o3001_refund_registered_to_card(world_db: Database) -> None:
+    status = read(world_db, "C-1003", "get_refund_status", {"order_id": "O-3001"})
     assert status["merchant"] == "CityStyle"
     (refund,) = status["refunds"]
     assert refund["amount"] == eur(6000)
@@ -382,19 +507,19 @@ def test_o3001_refund_registered_to_card(db: Database) -> None:
     assert refund["processed_by"] == "2026-11-24"
     assert refund["on_card_by"] == "2026-12-01"
     assert status["returns"], "the return was reported"
-    order = read(db, "C-1003", "get_order", {"order_id": "O-3001"})
+    order = read(world_db, "C-1003", "get_order", {"order_id": "O-3001"})
     assert order["status"] == "returned"
     assert order["next_payment"] is None
     assert order["outstanding"] == eur(0)
 
 
-def test_o3002_last_instalment(db: Database) -> None:
-    schedule = read(db, "C-1003", "get_payment_schedule", {"order_id": "O-3002"})
+def test_o3002_last_instalment(world_db: Database) -> None:
+    schedule = read(world_db, "C-1003", "get_payment_schedule", {"order_id": "O-3002"})
     assert schedule["next_payment"] == {"seq": 4, "amount": eur(5750), "due_on": "2026-11-27", "status": "scheduled"}
 
 
-def test_o4001_missed_instalment_with_late_fee(db: Database) -> None:
-    order = read(db, "C-1004", "get_order", {"order_id": "O-4001"})
+def test_o4001_missed_instalment_with_late_fee(world_db: Database) -> None:
+    order = read(world_db, "C-1004", "get_order", {"order_id": "O-4001"})
     second = order["instalments"][1]
     assert second["seq"] == 2
     assert second["amount"] == eur(3750)
@@ -407,41 +532,56 @@ def test_o4001_missed_instalment_with_late_fee(db: Database) -> None:
     assert order["outstanding"] == eur(3 * 3750 + 700)
 
 
-def test_o5001_and_o5002_due_dates(db: Database) -> None:
-    o5001 = read(db, "C-1005", "get_order", {"order_id": "O-5001"})
+def test_o5001_and_o5002_due_dates(world_db: Database) -> None:
+    o5001 = read(world_db, "C-1005", "get_order", {"order_id": "O-5001"})
     assert o5001["shipped_on"] == "2026-10-23"
     assert o5001["next_payment"]["due_on"] == "2026-11-22"
     assert o5001["due_date_extended"] is False
-    o5002 = read(db, "C-1005", "get_order", {"order_id": "O-5002"})
+    o5002 = read(world_db, "C-1005", "get_order", {"order_id": "O-5002"})
     assert o5002["due_date_extended"] is True
     assert o5002["next_payment"]["due_on"] == "2026-11-30"
 
 
-def test_o6001_second_instalment(db: Database) -> None:
-    schedule = read(db, "C-1006", "get_payment_schedule", {"order_id": "O-6001"})
+def test_o6001_second_instalment(world_db: Database) -> None:
+    schedule = read(world_db, "C-1006", "get_payment_schedule", {"order_id": "O-6001"})
     assert schedule["next_payment"] == {"seq": 2, "amount": eur(7500), "due_on": "2026-11-26", "status": "scheduled"}
 
 
-def test_supporting_customers_cases(db: Database) -> None:
-    assert read(db, "C-1007", "get_order", {"order_id": "O-7001"})["outstanding"] == eur(0)
-    assert read(db, "C-1008", "get_order", {"order_id": "O-8002"})["purchased_on"] == "2026-04-01"
-    o8003 = read(db, "C-1008", "get_order", {"order_id": "O-8003"})
+def test_supporting_customers_cases(world_db: Database) -> None:
+    assert read(world_db, "C-1007", "get_order", {"order_id": "O-7001"})["outstanding"] == eur(0)
+    assert read(world_db, "C-1008", "get_order", {"order_id": "O-8002"})["purchased_on"] == "2026-04-01"
+    o8003 = read(world_db, "C-1008", "get_order", {"order_id": "O-8003"})
     assert D(o8003["next_payment"]["due_on"]) < date(2026, 11, 20)
     assert o8003["outstanding"]["minor"] >= 4200
-    assert read(db, "C-1009", "list_cards")["cards"] == [{"card_id": "K-9001", "last4": "2210", "status": "frozen"}]
-    assert read(db, "C-1010", "get_card_transactions", {"card_id": "K-1010"})["last4"] == "7781"
+    assert read(world_db, "C-1009", "list_cards")["cards"] == [
+        {"card_id": "K-9001", "last4": "2210", "status": "frozen"}
+    ]
+    assert read(world_db, "C-1010", "get_card_transactions", {"card_id": "K-1010"})["last4"] == "7781"
 
 
 SPEC_MERCHANTS = [
-    "Nordic Shoes", "Bokhandeln", "TechHaus", "ModeWelt", "Gadgetly", "CityStyle", "HomeNest",
-    "Maison Belle", "Deportes Sol", "Librería Luz", "ElectroMart", "XYZ Games Ltd",
+    "Nordic Shoes",
+    "Bokhandeln",
+    "TechHaus",
+    "ModeWelt",
+    "Gadgetly",
+    "CityStyle",
+    "HomeNest",
+    "Maison Belle",
+    "Deportes Sol",
+    "Librería Luz",
+    "ElectroMart",
+    "XYZ Games Ltd",
     # docs/demo-world-extras.md
-    "Stile Milano", "Sklep Polna", "Fietsplaats", "Kirjakauppa Aalto",
+    "Stile Milano",
+    "Sklep Polna",
+    "Fietsplaats",
+    "Kirjakauppa Aalto",
 ]
 
 
-def test_spec_merchants_have_support_email_and_return_policy(db: Database) -> None:
-    with db.session() as session:
+def test_spec_merchants_have_support_email_and_return_policy(world_db: Database) -> None:
+    with world_db.session() as session:
         merchants = {m.name: m for m in AccountsRepository(session).merchants()}
     for name in SPEC_MERCHANTS:
         m = merchants[name]
@@ -452,7 +592,7 @@ def test_spec_merchants_have_support_email_and_return_policy(db: Database) -> No
     assert len(policies) > 1, "each merchant has a return policy of its own"
 
 
-def test_order_shows_the_merchant_return_policy(db: Database) -> None:
-    order = read(db, "C-1001", "get_order", {"order_id": "O-1001"})
+def test_order_shows_the_merchant_return_policy(world_db: Database) -> None:
+    order = read(world_db, "C-1001", "get_order", {"order_id": "O-1001"})
     assert order["merchant_return_days"] > 0
     assert order["merchant_return_postage_paid_by"] in ("customer", "merchant")

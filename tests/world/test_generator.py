@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from dataclasses import asdict
@@ -9,9 +10,9 @@ from datetime import date, timedelta
 from functools import cache
 
 import pytest
-from conftest import ai_context
 from sqlalchemy import func, select
 
+from conftest import ai_context
 from klarsvar.actions.service import ActionService
 from klarsvar.core.clock import FixedClock
 from klarsvar.core.money import annuity_payment
@@ -147,7 +148,7 @@ def _check_instalments(o: OrderSpec) -> None:
         assert sum(amounts) == o.amount_minor, o.id
         assert max(amounts) - min(amounts) < 4, o.id  # equal up to the remainder cents
         assert insts[0].due_on == o.purchased_on, o.id  # the first at purchase
-        for a, b in zip(insts, insts[1:], strict=False):
+        for a, b in itertools.pairwise(insts):
             assert (b.due_on - a.due_on).days == 14, o.id
     elif o.product == "pay_in_30":
         assert len(insts) == 1, o.id
@@ -236,8 +237,9 @@ def test_reset_world_undoes_writes_and_clears_action_records(db: Database) -> No
     with db.session() as session:
         service = ActionService(session)
         assert service.run("freeze_card", {"card_id": "K-2001"}, ai_context("C-1002", clock)).ok
-        assert service.run("pay_instalment", {"order_id": "O-1001"}, ai_context("C-1001", clock),
-                           idempotency_key="k-1").ok
+        assert service.run(
+            "pay_instalment", {"order_id": "O-1001"}, ai_context("C-1001", clock), idempotency_key="k-1"
+        ).ok
     with db.session() as session:
         stats = reset_world(session)
     assert stats.customers == len(world().customers)
@@ -249,6 +251,7 @@ def test_reset_world_undoes_writes_and_clears_action_records(db: Database) -> No
         nxt = service.run("get_order", {"order_id": "O-1001"}, ai_context("C-1001", clock)).data["next_payment"]
         assert nxt["seq"] == 3
         # the old idempotency key is gone too: the same call runs again
-        again = service.run("pay_instalment", {"order_id": "O-1001"}, ai_context("C-1001", clock),
-                            idempotency_key="k-1")
+        again = service.run(
+            "pay_instalment", {"order_id": "O-1001"}, ai_context("C-1001", clock), idempotency_key="k-1"
+        )
         assert again.ok and not again.replayed

@@ -51,8 +51,9 @@ def default_registry() -> ToolRegistry:
     return ToolRegistry(list(BACKEND_TOOLS))
 
 
-def _args_hash(args: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode()).hexdigest()
+def _args_hash(args: dict[str, Any], customer_id: str | None) -> str:
+    payload = {"customer_id": customer_id, "arguments": args}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class ActionService:
@@ -75,7 +76,9 @@ class ActionService:
     ) -> ActionResult:
         """Run a tool. With `dry_run`, the tool runs inside a savepoint that is rolled
         back and nothing is audited: the policy's verdict without its effect."""
-        args = dict(args or {})
+        given: Any = args
+        # Arguments come from a model or a client: anything that is not an object is refused below.
+        args = dict(given) if isinstance(given, dict) else {} if given is None else {"arguments": repr(given)[:2000]}
         tool = self.registry.get(name)
         if tool is None:
             return refused(name, RefusalCode.UNKNOWN_ACTION, f"There is no action called {name!r}.")
@@ -90,9 +93,15 @@ class ActionService:
                 self._audit(tool, ctx, args, result, idempotency_key)
             return result
         try:
+            if not isinstance(given, dict | None):
+                raise ValueError("arguments: must be a JSON object")
             parsed = tool.args_model.model_validate(args)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors())
+        except (ValidationError, ValueError) as exc:
+            problems = (
+                "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors())
+                if isinstance(exc, ValidationError)
+                else str(exc)
+            )
             result = refused(name, RefusalCode.INVALID_ARGUMENT, problems)
             if tool.write:
                 self._audit(tool, ctx, args, result, idempotency_key)
@@ -110,9 +119,13 @@ class ActionService:
             stored = self.records.stored_result(idempotency_key)
             if stored is not None:
                 action, args_hash, payload = stored
-                if action != name or args_hash != _args_hash(clean_args):
-                    return refused(name, RefusalCode.IDEMPOTENCY_CONFLICT,
-                                   "This idempotency key was already used for a different action.")
+                # The key is bound to the action, its arguments and the customer it ran for:
+                # another customer's key never replays (and so never shows) their result.
+                if action != name or args_hash != _args_hash(clean_args, ctx.customer_id):
+                    result = refused(name, RefusalCode.IDEMPOTENCY_CONFLICT,
+                                     "This idempotency key was already used for a different action.")
+                    self._audit(tool, ctx, clean_args, result, idempotency_key)
+                    return result
                 return ActionResult.from_json(payload, replayed=True)
 
         with self.session.begin_nested():
@@ -120,7 +133,8 @@ class ActionService:
             if tool.write:
                 if idempotency_key:
                     self.records.store_result(
-                        idempotency_key, name, _args_hash(clean_args), mask_in(result.to_json()), ctx.clock.now()
+                        idempotency_key, name, _args_hash(clean_args, ctx.customer_id), mask_in(result.to_json()),
+                        ctx.clock.now(),
                     )
                 self._audit(tool, ctx, clean_args, result, idempotency_key)
         if tool.write:

@@ -26,6 +26,7 @@ from klarsvar.actions.base import (
     refused,
 )
 from klarsvar.core.clock import add_business_days, today
+from klarsvar.core.pan import mask_pans
 from klarsvar.storage.tables import DataRequestRow, DisputeRow, ReturnRow
 
 ORDER_ID = r"^[Oo]-[0-9A-Za-z]{1,12}$"
@@ -283,7 +284,8 @@ def open_dispute(repo: AccountsRepository, ctx: ActionContext, args: DisputeArgs
         return refused("open_dispute", refusal.code, refusal.message, **refusal.details)
     did = repo.next_id("D", DisputeRow)
     merchant_due = day + timedelta(days=policy.MERCHANT_RESPONSE_DAYS)
-    repo.add_dispute(did, order.id, args.reason, day, merchant_due, args.details)
+    details = mask_pans(args.details) if args.details else None  # free text: never store a card number
+    repo.add_dispute(did, order.id, args.reason, day, merchant_due, details)
     repo.pause_payments(order.id, merchant_due)
     return done("open_dispute", order_id=order.id, merchant=order.merchant.name, dispute_id=did,
                 reason=args.reason, merchant_response_due=merchant_due.isoformat())

@@ -20,8 +20,7 @@ def scenarios(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print failures and the summary only."),
 ) -> None:
     """Run every scenario on a fresh copy of the demo world; exit 0 only if all pass."""
-    from klarsvar.evaluation.scenarios import ScenarioError, ScenarioRunner, WorldTemplate, load_scenarios
-    from klarsvar.runtime import HELPCENTRE, embedded_understander, knowledge_for
+    from klarsvar.evaluation.scenarios import ScenarioError, build_runner, load_scenarios
 
     try:
         loaded = load_scenarios(paths)
@@ -32,16 +31,8 @@ def scenarios(
         typer.secho(f"error: --kb {kb}: not a folder", fg="red", err=True)
         raise typer.Exit(2)
     settings = Settings.from_env()
-
-    def prepare(db):  # type: ignore[no-untyped-def]
-        from klarsvar.knowledge.service import KnowledgeBase
-
-        report = KnowledgeBase(db).ingest_dir(kb or HELPCENTRE)
-        for name, problem in report.errors:
-            typer.secho(f"kb: skipped {name}: {problem}", fg="yellow", err=True)
-
-    template = WorldTemplate(prepare)
-    runner = ScenarioRunner(embedded_understander(str(settings.data_dir / "cache")), template, knowledge_for)
+    runner = build_runner(kb, settings.data_dir / "cache", lambda line: typer.secho(line, fg="yellow", err=True))
+    template = runner.template
     results = []
     try:
         for scenario in loaded:

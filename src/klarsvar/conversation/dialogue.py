@@ -95,6 +95,7 @@ class Dialogue:
         self.verifier = verifier
         self.conversation_id = conversation_id
         self.out = Outcome(reply=Reply(language))
+        self._misses_before = state.not_understood_streak
 
     # --- helpers ---------------------------------------------------------------------
     @property
@@ -133,6 +134,9 @@ class Dialogue:
     def run(self, u: Understanding) -> Outcome:
         s = self.state
         s.turns += 1
+        # "Two turns in a row not understood": a turn that is understood breaks the run.
+        self._misses_before = s.not_understood_streak
+        s.not_understood_streak = 0
         upset = u.signals.frustration
         s.frustrated_streak = s.frustrated_streak + 1 if upset else 0
         self.note("understood", intent=u.intent, score=round(u.confidence, 3), language=u.language)
@@ -258,7 +262,7 @@ class Dialogue:
 
     def _not_understood_again(self) -> bool:
         """Count a turn that did not answer what was asked; the second in a row hands over."""
-        self.state.not_understood_streak += 1
+        self.state.not_understood_streak = self._misses_before + 1
         if self.state.not_understood_streak >= 2:
             self.hand_over("unresolved")
             return True
@@ -526,7 +530,7 @@ class Dialogue:
     def _knowledge_or_not_understood(self, u: Understanding) -> None:
         if self._answer_from_knowledge(u):
             return
-        self.state.not_understood_streak += 1
+        self.state.not_understood_streak = self._misses_before + 1
         self.note("abstain", streak=self.state.not_understood_streak)
         if self.state.not_understood_streak >= 2:
             self.hand_over("unresolved")

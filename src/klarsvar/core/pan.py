@@ -6,7 +6,8 @@ last four digits; everything that stores, logs or echoes text calls it first.
 
 A PAN is often written next to other digit groups ("4111 1111 1111 1111 12/28",
 "… 1111 123" with the CVV), so the whole run of digit groups is taken first and
-every span of whole groups in it that is a PAN is masked.
+every span of whole groups in it that is a PAN is masked. Within a span every
+group but the last has at least three digits, so runs of dates are left alone.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def _pan_spans(text: str) -> list[tuple[int, int, str]]:
         for i in range(len(groups)):
             digits = ""
             for j in range(i, len(groups)):
+                # Card numbers are grouped in threes to sixes (4-4-4-4, 4-6-5); only the last
+                # group may be shorter. Dates and times (2026-11-20 12 00) are not card numbers.
+                if j > i and len(groups[j - 1].group(0)) < 3:
+                    break
                 digits += groups[j].group(0)
                 if len(digits) > 19:
                     break

@@ -123,28 +123,25 @@ class KnowledgeBase:
         return report
 
     def _embed(self, docs: list[ParsedDocument], progress: Progress | None) -> list[tuple[bytes, list[bytes]]]:
-        """Title and unit vectors of each document, embedded in batches across documents."""
+        """Title and unit vectors of each document, embedded in batches across documents.
+
+        `progress(done, total, doc_id)` counts the texts (titles and units) embedded so far.
+        """
         texts: list[str] = []
         for doc in docs:
             texts.append(doc.title)
             texts.extend(u for chunk in doc.chunks for u in chunk.units)
-        total = len(docs)
-        if progress:
-            progress(0, total, "")
         vectors = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        doc_end: list[int] = []
-        pos = 0
-        for doc in docs:
-            pos += 1 + sum(len(c.units) for c in doc.chunks)
-            doc_end.append(pos)
-        done_docs = 0
-        for start in range(0, len(texts), EMBED_BATCH):
-            batch = texts[start : start + EMBED_BATCH]
-            vectors[start : start + len(batch)] = self.embedder.passages(batch)
-            while done_docs < total and doc_end[done_docs] <= start + len(batch):
-                done_docs += 1
-                if progress:
-                    progress(done_docs, total, docs[done_docs - 1].doc_id)
+        owner = [doc.doc_id for doc in docs for _ in range(1 + sum(len(c.units) for c in doc.chunks))]
+        if progress:
+            progress(0, len(texts), "")
+        # Batches of similar length: the model pads a batch to its longest text.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), EMBED_BATCH):
+            batch = order[start : start + EMBED_BATCH]
+            vectors[batch] = self.embedder.passages([texts[i] for i in batch])
+            if progress:
+                progress(min(start + EMBED_BATCH, len(order)), len(order), owner[batch[-1]])
         out: list[tuple[bytes, list[bytes]]] = []
         pos = 0
         for doc in docs:

