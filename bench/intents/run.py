@@ -73,7 +73,7 @@ def tune(train: list[clf.Example], vectors: npt.NDArray[np.float32], folds: int 
     y = np.array([labels.index(e.intent) for e in train])
     strata = [f"{e.language}/{e.intent}" for e in train]
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
-    weights, cs = (0.75, 1.5, 2.5, 4.0), (0.5, 1.0)
+    weights, cs = (1.0, 1.5, 2.5), (0.5, 0.7, 1.0)
     margins_tfidf = np.zeros((len(train), len(labels)))
     margins: dict[tuple[float, float], npt.NDArray[np.float64]] = {
         (w, c): np.zeros((len(train), len(labels))) for w in weights for c in cs
@@ -99,9 +99,12 @@ def tune(train: list[clf.Example], vectors: npt.NDArray[np.float32], folds: int 
         grid.append({"weight": w, "C": c, "cv_accuracy": float(np.mean(m.argmax(1) == y))})
     grid.sort(key=lambda g: -g["cv_accuracy"])
     result["grid"] = grid
-    best = grid[0]
-    best_m = margins[(best["weight"], best["C"])]
-    temps = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+    chosen = (clf.EMBEDDING_WEIGHT, clf.COMBINED_C)
+    if chosen not in margins:
+        chosen = (grid[0]["weight"], grid[0]["C"])
+    result["chosen"] = {"weight": chosen[0], "C": chosen[1]}
+    best_m = margins[chosen]
+    temps = (1.0, 2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 8.0)
     result["temperature_nll"] = {
         "tfidf": {t: _nll(clf._softmax(margins_tfidf, t), y) for t in temps},
         "combined": {t: _nll(clf._softmax(best_m, t), y) for t in temps},
@@ -111,7 +114,7 @@ def tune(train: list[clf.Example], vectors: npt.NDArray[np.float32], folds: int 
     pred_t = p_tfidf.argmax(1)
     top = p_tfidf.max(1)
     rows = []
-    for tau in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01):
+    for tau in (0.0, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 0.95, 1.01):
         use_comb = top < tau
         pred = np.where(use_comb, pred_c, pred_t)
         rows.append({"threshold": tau, "cv_accuracy": float(np.mean(pred == y)),
@@ -282,6 +285,7 @@ def _table(result: dict[str, Any]) -> str:
         lines.append(f"tuning ({tuning['folds']}-fold CV on train): tfidf {tuning['tfidf_cv_accuracy']:.1%}")
         for g in tuning["grid"]:
             lines.append(f"  combined weight {g['weight']:4} C {g['C']:3}: {g['cv_accuracy']:.1%}")
+        lines.append(f"  with weight {tuning['chosen']['weight']} C {tuning['chosen']['C']}:")
         for row in tuning["cascade"]:
             lines.append(f"  cascade threshold {row['threshold']:.2f}: {row['cv_accuracy']:.1%}, "
                          f"embedded {row['embedded_fraction']:.1%}")

@@ -43,7 +43,7 @@ class KnowledgeAnswerer:
 
 
 def knowledge_for(db: Database) -> Answerer:
-    from klarsvar.knowledge.service import KnowledgeBase
+    from klarsvar.knowledge.base import KnowledgeBase
 
     return KnowledgeAnswerer(KnowledgeBase(db))
 

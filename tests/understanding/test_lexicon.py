@@ -172,6 +172,8 @@ YES = [
     "yes", "Yes please", "yeah", "sure, go ahead", "do it", "ok", "ja", "Ja, gör det", "ja tack", "Ja bitte",
     "oui", "d'accord", "Oui, allez-y", "sí", "Sí, por favor", "si, hazlo", "vale", "sì", "certo", "va bene",
     "sim", "tak", "Tak, poproszę", "kyllä", "joo", "ja tak", "graag", "是的", "好的", "可以", "igen",
+    "bah oui, pourquoi pas", "yeah sure, why not", "ja tak, det må du gerne", "Det er fint, gør det",
+    "Ja, meld de retour maar.", "No problem, go ahead",
 ]
 NOT_YES = [
     "I'm not sure", "not ok", "no", "nej", "Nein danke", "No, don't", "no thanks", "Absolutely not",
@@ -179,7 +181,11 @@ NOT_YES = [
     "Wait, what does that mean?", "ok but what does it cost?", "Ja, aber wie viel kostet das?",
     # Swedish/Danish "igen" is "again", Spanish "año" folds to "ano", French "si" is "if"
     "Kan du säga det igen?", "Vad sa du igen?", "¿Y el año que viene?", "Si je paie demain ?",
-    "不要", "等等，费用是多少？",
+    "不要", "等等，费用是多少？", "不行", "Sì, ma quanto costa?", "Ja, maar wat kost het?",
+    # questions are answered first, even when they contain a yes word
+    "Si può pagare in anticipo senza costi?", "Pode-se pagar antecipadamente sem custos?", "Yes? What happens then?",
+    # a cancel inside a yes-sounding message
+    "Doe maar niks meer", "Ok glem det, det er lige meget", "Vale, déjalo correr",
 ]
 NO = ["no", "No thanks", "nope", "nej", "nein", "Nein danke", "non", "nee", "nie", "ei", "nei", "não", "不要", "不是"]
 CANCEL = [

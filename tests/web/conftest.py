@@ -3,6 +3,7 @@ thread, serving create_app(build_runtime(...)) over a fresh demo world."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import time
@@ -90,7 +91,7 @@ def make_settings(database_url: str, data_dir: Path) -> Settings:
 
 def no_knowledge_unless_available(monkeypatch: pytest.MonkeyPatch) -> None:
     try:
-        import klarsvar.knowledge.service  # noqa: F401
+        importlib.import_module("klarsvar.knowledge.base")
     except ImportError:
 
         def _none(_db: Database) -> Answerer:
@@ -159,7 +160,8 @@ def api(db: Database, api_factory: ApiFactory) -> Api:
 
 def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     """(event, data) pairs from the lines of a text/event-stream."""
-    event, data = "message", []
+    event: str = "message"
+    data: list[str] = []
     for line in lines:
         if line == "":
             if data:

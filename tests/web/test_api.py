@@ -94,7 +94,7 @@ def test_post_a_message_and_list_messages(api: Api) -> None:
     messages = listed.json()
     assert [m["author"] for m in messages] == ["customer", "ai"]
     for message in messages:
-        assert MESSAGE_KEYS <= set(message)
+        assert set(message) >= MESSAGE_KEYS
         assert isinstance(message["sources"], list)
         assert isinstance(message["actions"], list)
     assert [m["seq"] for m in api.client.get(f"/api/conversations/{conv}/messages?after=1").json()] == [2]

@@ -41,7 +41,7 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo and exit."),
 ) -> None:
     """Build the Lumo demo world and its help centre, then serve it (embedded default: SQLite, no network)."""
-    from klarsvar.knowledge.service import KnowledgeBase
+    from klarsvar.knowledge.base import KnowledgeBase
     from klarsvar.runtime import HELPCENTRE
     from klarsvar.world.reset import reset_world
 
@@ -52,7 +52,9 @@ def demo(
     typer.echo(f"demo world: {stats.customers} customers, {stats.merchants} merchants, {stats.orders} orders, "
                f"{stats.cards} cards")
     report = KnowledgeBase(db).ingest_dir(HELPCENTRE)
-    typer.echo(f"help centre: {report.summary()}")
+    summary = report.to_json()
+    typer.echo(f"help centre: {summary['added'] + summary['updated'] + summary['unchanged']} documents "
+               f"({summary['added']} new) in {report.seconds:.1f} s")
     db.dispose()
     typer.echo(
         "\nklarsvar demo — Lumo\n"

@@ -506,11 +506,14 @@ class Dialogue:
     @staticmethod
     def _general_question(u: Understanding, signed_in: bool) -> bool:
         """A policy question phrased like an account request ("how long are payments paused
-        after a return?"): the classifier gives general_question real weight and it is a question."""
+        after a return?"): asked as a question, naming no order or card of the customer's, and
+        the classifier either gives general_question real weight or is unsure of the rest."""
         is_question = "?" in u.text or bool(QUESTION_START.match(lexicon.fold(u.text)))
         mine = bool(u.entities.order_ids or u.entities.card_ids or u.entities.last4)
-        needed = 0.35 if signed_in else 0.15
-        return is_question and not mine and u.score("general_question") >= needed
+        if not is_question or mine:
+            return False
+        unsure = u.confidence < (0.5 if signed_in else 0.6)
+        return u.score("general_question") >= (0.3 if signed_in else 0.15) or unsure
 
     def _answer_from_knowledge(self, u: Understanding) -> bool:
         answer = self.knowledge.answer(u.text, lang=self.reply.language, detail=u.signals.asks_detail)

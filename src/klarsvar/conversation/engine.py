@@ -125,7 +125,7 @@ class Engine:
         if len(text) > MAX_MESSAGE_CHARS:
             raise EngineError("message_too_long", f"A message can have at most {MAX_MESSAGE_CHARS} characters.")
         clean = mask_pans(text.strip())
-        with self.db.session() as session:
+        with self.db.session(write=True) as session:
             result = self._turn(session, conversation_id, clean, timer)
         for message in [result.customer_message, *result.replies]:
             self.bus.publish(conversation_id, {"type": "message", "message": message.to_json()})

@@ -269,14 +269,14 @@ def build_runner(kb_dir: Path | None = None, cache_dir: Path | None = None,
                  report: Callable[[str], None] | None = None) -> ScenarioRunner:
     """The runner as `klarsvar eval scenarios` uses it: the demo world plus a knowledge
     base (Lumo's help centre, or `kb_dir`), the embedded understander."""
-    from klarsvar.knowledge.service import KnowledgeBase
+    from klarsvar.knowledge.base import KnowledgeBase
     from klarsvar.runtime import HELPCENTRE, embedded_understander, knowledge_for
 
     def prepare(db: Database) -> None:
         result = KnowledgeBase(db).ingest_dir(kb_dir or HELPCENTRE)
-        for name, problem in result.errors:
+        for broken in result.broken:
             if report:
-                report(f"kb: skipped {name}: {problem}")
+                report(f"kb: skipped {broken.path}: {broken.reason}")
 
     template = WorldTemplate(prepare)
     understander = embedded_understander(str(cache_dir) if cache_dir else None)

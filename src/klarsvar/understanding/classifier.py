@@ -22,6 +22,7 @@ import logging
 import pickle
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,11 @@ TEMPERATURE = 4.0
 # The combined model: how much the (unit) embedding weighs next to the two (unit) TF-IDF
 # blocks, the SVM's C, and its softmax temperature (chosen so that its scores are about as
 # calibrated as the TF-IDF model's: see bench/intents/run.py --tune).
-EMBEDDING_WEIGHT = 1.5
+EMBEDDING_WEIGHT = 2.5
 COMBINED_C = 0.7
-COMBINED_TEMPERATURE = 4.0
+COMBINED_TEMPERATURE = 5.0
 # Bump when the features or the models change, so that cached models are rebuilt.
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 Scores = list[tuple[str, float]]
 
@@ -76,7 +77,9 @@ class Example:
     language: str
 
 
-def load_examples(split: str = "train", directory: Path = EXAMPLES_DIR) -> list[Example]:
+def load_examples(split: str = "train", directory: Path = EXAMPLES_DIR, extra: bool = True) -> list[Example]:
+    """The examples of one split: `<lang>.yaml` (language -> intent -> split -> texts), and with
+    `extra` the additional examples of one intent in `extra/<intent>.yaml` (split -> language -> texts)."""
     out: list[Example] = []
     for path in sorted(directory.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -84,6 +87,12 @@ def load_examples(split: str = "train", directory: Path = EXAMPLES_DIR) -> list[
         for intent, splits in (data.get("intents") or {}).items():
             for text in (splits or {}).get(split, []) or []:
                 out.append(Example(str(text), str(intent), lang))
+    if extra:
+        for path in sorted((directory / "extra").glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            intent = str(data.get("intent", path.stem))
+            for lang, texts in (data.get(split) or {}).items():
+                out.extend(Example(str(text), intent, str(lang)) for text in texts or [])
     return out
 
 
@@ -111,17 +120,15 @@ class IntentClassifier:
     @staticmethod
     def fit_vectorizers(texts: list[str]) -> tuple[TfidfVectorizer, TfidfVectorizer, csr_matrix]:
         norm = [normalise(t) for t in texts]
-        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1, max_features=300000)
+        # single characters too: they carry Chinese, whose "words" are whole phrases
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True, min_df=1, max_features=300000)
         word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
         features = hstack([char.fit_transform(norm), word.fit_transform(norm)]).tocsr()
         return char, word, features
 
     @classmethod
     def train(cls, examples: list[Example]) -> IntentClassifier:
-        char, word, features = cls.fit_vectorizers([e.text for e in examples])
-        model = LinearSVC(C=0.7)
-        model.fit(features, [e.intent for e in examples])
-        return cls(char, word, model)
+        return train_models(examples, use_embeddings=False).tfidf
 
     def features(self, texts: list[str]) -> csr_matrix:
         norm = [normalise(t) for t in texts]
@@ -206,7 +213,7 @@ def example_vectors(examples: list[Example], cache: emb.EmbeddingCache | None = 
 
 def examples_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
     digest = hashlib.sha256(sklearn.__version__.encode())
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml")) + sorted((directory / "extra").glob("*.yaml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -222,12 +229,22 @@ def models_fingerprint(directory: Path = EXAMPLES_DIR, cache: emb.EmbeddingCache
 
 def train_models(examples: list[Example], use_embeddings: bool = True,
                  cache: emb.EmbeddingCache | None = None) -> IntentModels:
-    tfidf = IntentClassifier.train(examples)
-    combined = None
-    if use_embeddings:
-        vectors = example_vectors(examples, cache)
-        combined = CombinedClassifier.train(tfidf, examples, vectors)
-    return IntentModels(tfidf, combined)
+    """Both models on the same TF-IDF features; the two SVMs are fitted side by side
+    (liblinear releases the GIL, and the machine has two cores)."""
+    texts, labels = [e.text for e in examples], [e.intent for e in examples]
+    char, word, features = IntentClassifier.fit_vectorizers(texts)
+    tfidf_svm = LinearSVC(C=0.7)
+    if not use_embeddings:
+        return IntentModels(IntentClassifier(char, word, tfidf_svm.fit(features, labels)), None)
+    vectors = example_vectors(examples, cache)
+    stacked = CombinedClassifier._stack(features, vectors, EMBEDDING_WEIGHT)
+    combined_svm = LinearSVC(C=COMBINED_C)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        fitted = pool.submit(combined_svm.fit, stacked, labels)
+        tfidf_svm.fit(features, labels)
+        fitted.result()
+    tfidf = IntentClassifier(char, word, tfidf_svm)
+    return IntentModels(tfidf, CombinedClassifier(tfidf, combined_svm, EMBEDDING_WEIGHT, COMBINED_TEMPERATURE))
 
 
 _memo: dict[str, IntentModels] = {}

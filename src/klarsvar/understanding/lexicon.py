@@ -38,13 +38,15 @@ HUMAN_WORDS = _words(
     "et menneske", "rigtig person", "ekte person", "tale med en", "snakke med en",
     # fi
     "oikea ihminen", "oikean ihmisen", "ihmisen kanssa", "lihaa ja verta",
+    r"joku (?:teidan )?(?:tiimista|tiimistanne|henkilokunnasta|henkilokunnastanne)",
     # de
     "echte person", "echten person", "echten menschen", "echter mensch", "einem menschen",
     # nl
     "echt mens", "echte mens", "echt persoon", "echte persoon", "met een persoon", "echt iemand", "iemand echt",
     "vlees en bloed", "menselijk contact",
     # fr
-    "un humain", "vraie personne", "agent humain", "une vraie personne", "un etre humain",
+    "un humain", "vraie personne", "agent humain", "une vraie personne", "un etre humain", "quelqu'un de vrai",
+    "quelqu'un de reel", "jemand echten", "jemand echtes", "alguien de verdad",
     # es / pt / it
     "un humano", "persona real", "humano de verdade", "persona vera", "un operatore", "persona de verdad",
     "pessoa real", "uma pessoa de verdade", "alguem de verdade", "qualcuno di vero", "qualcuno in carne e ossa",
@@ -131,7 +133,7 @@ REQUEST_CUES = _words(
     "quero", "queria", "gostaria", "falar", "passe-me", "preciso", "prefiro",
     "chce", "chcialbym", "chcialabym", "porozmawiac", "rozmawiac", "polacz", "poprosze", "prosze", "potrzebuje",
     "wole", "moge", "przekaz",
-    "send me", "send mig", "escalate", "ge mig", "geef me", "hol mir", "donnez-moi", "daj mi", "passa-me",
+    "send me", "send mig", "escalate", "transferer", "transferez", "transferir", "transfira", "transfiera", "ge mig", "geef me", "hol mir", "donnez-moi", "daj mi", "passa-me",
     "transfiereme", "pasas", "weiterleiten", "leiten", "ohjaa", "laheta", "hae", "hent", "draag me over",
     "mettez-moi", "mi metti", "encaminha", "gostava", "j'aimerais", "souhaite", "desidero", "zalezy", "przekazac",
     "chatta", "chatear", "jutella", "me gustaria", "contactar", "atender", "atendiera",
@@ -144,6 +146,9 @@ NOT_A_REQUEST = _words(
     "toisen ihmisen", "toiselle ihmiselle", "toinen ihminen", "toiselle henkilolle", "andere person",
     "anderen person", "anderen menschen", "ander persoon", "andere persoon", "autre personne", "otra persona",
     "altra persona", "outra pessoa", "innej osoby", "inna osoba", "innej osobie",
+    # someone else's (an order mixed up with someone else's)
+    "someone else's", "jonkun toisen", "nagon annans", "nogen andens", "de quelqu'un d'autre",
+    "di qualcun altro", "de alguien mas", "de outra pessoa", "von jemand anderem", "van iemand anders",
     "complain", "complaint", "plaindre", "klaga", "klagomal", "klage", "klager", "valitus", "valittaa", "beschwerde",
     "beschweren", "plainte", "reclamation", "queja", "reclamacion", "reclamo", "reclamar", "klacht", "skarga",
     "skarge", "reclamacao", "unhoflich", "uhoflig", "rude", "melde",
@@ -187,8 +192,19 @@ _SI_IF = re.compile(r"(?<!\w)si\W+(?:je|j|tu|il|elle|on|nous|vous|ils|elles|c|ca
 # "not ok", "ok but what does it cost?").
 NOT_YES = _words(
     "not", r"\w+n['’]t", "nicht", "kein", "pas", "inte", "ikke", "niet", "but", "wait", "hold on", "unsure", "men", "vanta",
-    "aber", "warte", "moment", "mais", "attends", "attendez", "pero", "espera", "ma", "aspetta", "maar", "wacht",
-    "ale", "czekaj", "vent", "mutta", "odota", "mas", "espere",
+    "aber", "warte", "moment", "mais", "attends", "attendez", "pero", "espera", "aspetta", "wacht",
+    "ale", "czekaj", "vent", "mutta", "odota", "mas", "espere", "niks", "niets",
+    # Dutch "maar" softens a yes ("meld het maar"), but "ja, maar wat kost het?" is a question
+    "maar (?:wat|hoe|waarom|wanneer|hoeveel|is|kan|moet|eerst|dan)",
+    # Italian "ma" (but); Danish/Norwegian "må" folds to the same letters
+    "ma (?:quanto|come|perche|quando|prima|cosa|che|se|non)",
+)
+# Negations that agree ("why not", "no problem"): they do not take a yes back.
+AGREEING_NEGATIONS = _words(
+    "why not", "no problem", "not a problem", "pourquoi pas", "pas de probleme", "pas de souci", "warum nicht",
+    "kein problem", "varfor inte", "inga problem", "hvorfor ikke", "ingen problem", "waarom niet", "geen probleem",
+    "por que no", "no hay problema", "perche no", "nessun problema", "porque nao", "sem problema", "czemu nie",
+    "dlaczego nie", "nie ma problemu", "miksi ei", "ei ongelmaa",
 )
 NOT_YES_SUBSTRINGS = _substrings("但是", "等等", "不过", "不确定")
 YES_SUBSTRINGS = _substrings("是的", "好的", "可以", "确认", "行", "好", "はい", "네", "예", "نعم", "כן", "हाँ", "đồng ý")
@@ -196,7 +212,7 @@ NO_WORDS = _words(
     "no", "nope", "nah", "don't", "do not", "nej", "nein", "non", "nee", "nie", "ei", "nei", "não", "nao",
     "нет", "ні", "hayır", "ne", "nem", "όχι", "ochi", "lai", "не", "inte",
 )
-NO_SUBSTRINGS = _substrings("不要", "不用", "不是", "いいえ", "아니요", "아니", "لا", "לא", "नहीं")
+NO_SUBSTRINGS = _substrings("不要", "不用", "不是", "不行", "不可以", "不好", "いいえ", "아니요", "아니", "لا", "לא", "नहीं")
 CANCEL_WORDS = _words(
     "never ?mind", "nevermind", "cancel", "forget it", "stop", "skip it", "strunt i det", "glom det", "avbryt",
     "vergiss es", "egal", "abbrechen", "laisse tomber", "annule", "oublie", "olvidalo", "déjalo", "dejalo",
@@ -297,14 +313,17 @@ def person_not_meant(text: str, folded: str | None = None) -> bool:
 
 
 def is_yes(text: str) -> bool:
-    f = fold(text)
-    if is_no(text) or matches(NOT_YES, f) or matches(NOT_YES_SUBSTRINGS, f) or _SI_IF.search(f):
+    f = AGREEING_NEGATIONS.sub(" ", fold(text))
+    # A question is not an explicit yes ("Si può pagare in anticipo?", "Pode-se pagar?"): answer it first.
+    if "?" in text or "？" in text:
+        return False
+    if is_no(text) or is_cancel(text) or matches(NOT_YES, f) or matches(NOT_YES_SUBSTRINGS, f) or _SI_IF.search(f):
         return False
     return matches(YES_WORDS, f) or matches(YES_SUBSTRINGS, f) or bool(YES_ALONE.match(f))
 
 
 def is_no(text: str) -> bool:
-    f = fold(text)
+    f = AGREEING_NEGATIONS.sub(" ", fold(text))
     return matches(NO_WORDS, f) or matches(NO_SUBSTRINGS, f)
 
 
