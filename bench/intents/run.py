@@ -117,8 +117,9 @@ def tune(train: list[clf.Example], vectors: npt.NDArray[np.float32], folds: int 
     for tau in (0.0, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 0.95, 1.01):
         use_comb = top < tau
         pred = np.where(use_comb, pred_c, pred_t)
-        rows.append({"threshold": tau, "cv_accuracy": float(np.mean(pred == y)),
-                     "embedded_fraction": float(np.mean(use_comb))})
+        rows.append(
+            {"threshold": tau, "cv_accuracy": float(np.mean(pred == y)), "embedded_fraction": float(np.mean(use_comb))}
+        )
     result["cascade"] = rows
     return result
 
@@ -141,11 +142,20 @@ def _latency(understander: EmbeddedUnderstander, texts: list[str]) -> dict[str, 
         if not values:
             return {}
         ordered = sorted(values)
-        return {"n": len(values), "mean": statistics.fmean(values), "p50": ordered[len(ordered) // 2],
-                "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1]}
+        return {
+            "n": len(values),
+            "mean": statistics.fmean(values),
+            "p50": ordered[len(ordered) // 2],
+            "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+            "max": ordered[-1],
+        }
 
-    return {"all": summary(timings), "tfidf_only": summary(cheap), "embedded": summary(dear),
-            "embedded_fraction": len(dear) / max(len(timings), 1)}
+    return {
+        "all": summary(timings),
+        "tfidf_only": summary(cheap),
+        "embedded": summary(dear),
+        "embedded_fraction": len(dear) / max(len(timings), 1),
+    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -153,8 +163,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     test = clf.load_examples("test")
     cache = emb.EmbeddingCache.load()
     missing = sum(1 for e in train + test if e.text not in cache)
-    print(f"{len(train)} train / {len(test)} test examples, {len(INTENTS)} intents; "
-          f"{len(cache)} cached embeddings ({missing} missing)", flush=True)
+    print(
+        f"{len(train)} train / {len(test)} test examples, {len(INTENTS)} intents; "
+        f"{len(cache)} cached embeddings ({missing} missing)",
+        flush=True,
+    )
 
     started = time.perf_counter()
     models = clf.train_models(train, use_embeddings=True, cache=cache)
@@ -162,7 +175,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     assert models.combined is not None
     vectors_test = clf.example_vectors(test, cache)
     vectors_train = clf.example_vectors(train, cache)
-    by_text = {emb.text_key(e.text): vectors_test[i] for i, e in enumerate(test)}
+    by_text: dict[str, npt.NDArray[np.float32]] = {emb.text_key(e.text): vectors_test[i] for i, e in enumerate(test)}
 
     def lookup(text: str) -> npt.NDArray[np.float32]:
         return by_text[emb.text_key(text)]
@@ -192,16 +205,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # A request for a person, as the dialogue reads it: the lexicon's signal, or the intent.
     lex = [lexicon.wants_person(t) for t in texts]
     top_hr = [c[0][0] == "human_request" for c in cascade]
-    hands_over = [
-        lex[i] or (top_hr[i] and cascade[i][0][1] >= HANDOFF_SCORE)
-        for i in range(len(texts))
-    ]
+    hands_over = [lex[i] or (top_hr[i] and cascade[i][0][1] >= HANDOFF_SCORE) for i in range(len(texts))]
     acts_on = [lex[i] or (top_hr[i] and cascade[i][0][1] >= MIN_CONFIDENCE) for i in range(len(texts))]
     oos = [p == "out_of_scope" for p in pred_cascade]
     recall = {
-        "out_of_scope": {m: _recall(test, [p == "out_of_scope" for p in preds], "out_of_scope")
-                         for m, preds in (("tfidf", pred_tfidf), ("combined", pred_combined),
-                                          ("cascade", pred_cascade))},
+        "out_of_scope": {
+            m: _recall(test, [p == "out_of_scope" for p in preds], "out_of_scope")
+            for m, preds in (("tfidf", pred_tfidf), ("combined", pred_combined), ("cascade", pred_cascade))
+        },
         "out_of_scope_false_rate_cascade": _false_rate(test, oos, "out_of_scope"),
         "human_request": {
             "lexicon": _recall(test, lex, "human_request"),
@@ -223,12 +234,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     result: dict[str, Any] = {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
         "examples": {"train": len(train), "test": len(test), "intents": len(set(gold))},
-        "settings": {"cascade_threshold": args.threshold, "tfidf_temperature": clf.TEMPERATURE,
-                     "embedding_weight": clf.EMBEDDING_WEIGHT, "combined_C": clf.COMBINED_C,
-                     "combined_temperature": clf.COMBINED_TEMPERATURE},
+        "settings": {
+            "cascade_threshold": args.threshold,
+            "tfidf_temperature": clf.TEMPERATURE,
+            "embedding_weight": clf.EMBEDDING_WEIGHT,
+            "combined_C": clf.COMBINED_C,
+            "combined_temperature": clf.COMBINED_TEMPERATURE,
+        },
         "accuracy": accuracy,
         "cascade_embedded_fraction": sum(used_embedding) / len(used_embedding),
         "cascade_ms_per_message_cached_vectors": cascade_ms,
@@ -258,26 +276,36 @@ def _table(result: dict[str, Any]) -> str:
         lines.append(f"{lang:8} {acc['tfidf'][lang]:7.1%} {acc['combined'][lang]:9.1%} {acc['cascade'][lang]:8.1%}")
     rec = result["recall"]
     lines.append("")
-    lines.append(f"cascade threshold {result['settings']['cascade_threshold']:.2f}: "
-                 f"{result['cascade_embedded_fraction']:.1%} of test messages embedded")
+    lines.append(
+        f"cascade threshold {result['settings']['cascade_threshold']:.2f}: "
+        f"{result['cascade_embedded_fraction']:.1%} of test messages embedded"
+    )
     oos = rec["out_of_scope"]
-    lines.append(f"out_of_scope recall: tfidf {oos['tfidf']:.1%}, combined {oos['combined']:.1%}, "
-                 f"cascade {oos['cascade']:.1%}; predicted on in-scope messages "
-                 f"{rec['out_of_scope_false_rate_cascade']:.2%}")
+    lines.append(
+        f"out_of_scope recall: tfidf {oos['tfidf']:.1%}, combined {oos['combined']:.1%}, "
+        f"cascade {oos['cascade']:.1%}; predicted on in-scope messages "
+        f"{rec['out_of_scope_false_rate_cascade']:.2%}"
+    )
     hr, fr = rec["human_request"], rec["human_request_false_rate"]
-    lines.append(f"person requests: lexicon {hr['lexicon']:.1%}, intent {hr['cascade_intent']:.1%}, "
-                 f"lexicon or intent>=0.5 {hr['lexicon_or_intent_ge_0.5']:.1%} "
-                 f"(false on other intents {fr['lexicon_or_intent_ge_0.5']:.2%}), "
-                 f"or intent>=0.3 {hr['lexicon_or_intent_ge_0.3']:.1%} (false {fr['lexicon_or_intent_ge_0.3']:.2%})")
-    lines.append(f"training (TF-IDF + combined): {result['train_seconds']:.1f} s; "
-                 f"embeddings.npz {result['embeddings_npz_bytes'] / 1e6:.1f} MB")
+    lines.append(
+        f"person requests: lexicon {hr['lexicon']:.1%}, intent {hr['cascade_intent']:.1%}, "
+        f"lexicon or intent>=0.5 {hr['lexicon_or_intent_ge_0.5']:.1%} "
+        f"(false on other intents {fr['lexicon_or_intent_ge_0.5']:.2%}), "
+        f"or intent>=0.3 {hr['lexicon_or_intent_ge_0.3']:.1%} (false {fr['lexicon_or_intent_ge_0.3']:.2%})"
+    )
+    lines.append(
+        f"training (TF-IDF + combined): {result['train_seconds']:.1f} s; "
+        f"embeddings.npz {result['embeddings_npz_bytes'] / 1e6:.1f} MB"
+    )
     lat = result.get("latency_ms")
     if lat:
         for name in ("all", "tfidf_only", "embedded"):
             s = lat.get(name) or {}
             if s:
-                lines.append(f"understand() {name:10}: n={s['n']:4d} mean {s['mean']:6.1f} ms  p50 {s['p50']:6.1f}  "
-                             f"p95 {s['p95']:6.1f}  max {s['max']:6.1f}")
+                lines.append(
+                    f"understand() {name:10}: n={s['n']:4d} mean {s['mean']:6.1f} ms  p50 {s['p50']:6.1f}  "
+                    f"p95 {s['p95']:6.1f}  max {s['max']:6.1f}"
+                )
         lines.append(f"load average during the run: {result['machine']['load_average']}")
     tuning = result.get("tuning")
     if tuning:
@@ -287,8 +315,10 @@ def _table(result: dict[str, Any]) -> str:
             lines.append(f"  combined weight {g['weight']:4} C {g['C']:3}: {g['cv_accuracy']:.1%}")
         lines.append(f"  with weight {tuning['chosen']['weight']} C {tuning['chosen']['C']}:")
         for row in tuning["cascade"]:
-            lines.append(f"  cascade threshold {row['threshold']:.2f}: {row['cv_accuracy']:.1%}, "
-                         f"embedded {row['embedded_fraction']:.1%}")
+            lines.append(
+                f"  cascade threshold {row['threshold']:.2f}: {row['cv_accuracy']:.1%}, "
+                f"embedded {row['embedded_fraction']:.1%}"
+            )
         for model, nll in tuning["temperature_nll"].items():
             best = min(nll, key=nll.get)
             lines.append(f"  {model} temperature with the lowest NLL: {best} ({nll[best]:.3f})")

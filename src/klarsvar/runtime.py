@@ -31,8 +31,9 @@ class KnowledgeAnswerer:
     def __init__(self, kb: Any) -> None:
         self.kb = kb
 
-    def answer(self, question: str, *, lang: str, detail: bool = False) -> KnowledgeAnswer:
-        answer = self.kb.answer(question, lang=lang, audience="customer", detail=detail)
+    def answer(self, question: str, *, lang: str, detail: bool = False,
+               query_vector: Any = None) -> KnowledgeAnswer:
+        answer = self.kb.answer(question, lang=lang, audience="customer", detail=detail, query_vector=query_vector)
         return KnowledgeAnswer(
             text=answer.text,
             sources=[Source(s.doc_id, s.title, getattr(s, "lang", None)) for s in answer.sources],
@@ -64,7 +65,9 @@ def build_runtime(settings: Settings | None = None, *, db: Database | None = Non
     db = db or Database(settings.database_url)
     clock = clock or clock_from_setting(settings.clock)
     bus = bus or make_bus(settings.redis_url)
-    understander = understander or embedded_understander(str(settings.data_dir / "cache"))
+    if understander is None:
+        understander = embedded_understander(str(settings.data_dir / "cache"))
+        understander.warm_up()
     engine = Engine(db, understander, clock=clock, knowledge=knowledge_for(db), bus=bus,
                     demo_mode=settings.demo_mode)
     return Runtime(settings, db, engine, clock, bus)

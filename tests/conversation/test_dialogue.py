@@ -72,7 +72,7 @@ class FakeAnswerer:
     def __init__(self) -> None:
         self.questions: list[str] = []
 
-    def answer(self, question: str, *, lang: str, detail: bool = False) -> KnowledgeAnswer:
+    def answer(self, question: str, *, lang: str, detail: bool = False, query_vector: object = None) -> KnowledgeAnswer:
         self.questions.append(question)
         if "extend" not in question.lower():
             return KnowledgeAnswer("", [], False, 0.0, lang)

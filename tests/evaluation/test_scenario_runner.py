@@ -27,7 +27,7 @@ def _turn(text: str, *, language: str = "en", actions: list[str] | None = None, 
 def test_load_rejects_bad_files_with_their_name(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n  turns: [\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match="bad.yaml"):
+    with pytest.raises(ScenarioError, match=r"bad\.yaml"):
         load_scenarios([bad])
     missing = tmp_path / "missing.yaml"
     missing.write_text("- id: x\n", encoding="utf-8")

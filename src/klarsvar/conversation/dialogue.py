@@ -352,7 +352,7 @@ class Dialogue:
                            date=_d(data["new_due_on"]))
         elif action == "pay_instalment":
             self.reply.say("done.pay_instalment", merchant=data["merchant"], order=data["order_id"],
-                           amount=_m(data["amount"]))
+                           amount=_m(data.get("total") or data["amount"]))
         elif action == "open_dispute":
             self.reply.say("done.open_dispute", merchant=data["merchant"], ref=data["dispute_id"])
         elif action == "unfreeze_card":
@@ -407,11 +407,15 @@ class Dialogue:
             s.awaiting = None
             self.reply.say("cancelled")
             return True
-        if awaiting.slot == "order":
+        new_request = u.intent in ACCOUNT_INTENTS and u.intent != awaiting.intent and u.confidence >= 0.5
+        if awaiting.slot == "order" and not new_request:
             order = self._order_from_message(u, awaiting.intent)
             if order is not None:
                 s.awaiting = None
                 self._order_intent(awaiting.intent, order, u)
+                return True
+            if u.intent in ("affirm", "deny") and awaiting.data.get("options"):
+                self.reply.say("which_order", options=awaiting.data["options"])
                 return True
         elif awaiting.slot == "card":
             card = self._card_from_message(u)
@@ -483,7 +487,7 @@ class Dialogue:
             self.hand_over("complaint")
         elif intent == "amount_change_or_waiver":
             self.reply.say("refused.amount_change")
-        elif intent == "general_question":
+        elif intent in ("general_question", "out_of_scope"):
             self._knowledge_or_not_understood(u)
         elif intent in ("freeze_card", "unfreeze_card", "card_status", "unrecognised_purchase"):
             self._cards(intent, u)
@@ -516,7 +520,8 @@ class Dialogue:
         return u.score("general_question") >= (0.3 if signed_in else 0.15) or unsure
 
     def _answer_from_knowledge(self, u: Understanding) -> bool:
-        answer = self.knowledge.answer(u.text, lang=self.reply.language, detail=u.signals.asks_detail)
+        answer = self.knowledge.answer(u.text, lang=self.reply.language, detail=u.signals.asks_detail,
+                                       query_vector=u.extras.get("embedding"))
         self.out.knowledge.append({"grounded": answer.grounded, "confidence": round(answer.confidence, 3),
                                    "sources": [s.doc_id for s in answer.sources], "hits": answer.hits[:5]})
         if not (answer.grounded and answer.text):
@@ -608,8 +613,10 @@ class Dialogue:
                 else:
                     self.reply.say("no_orders")
                 return
-            if len(candidates) == 1:
-                order = self._order_by_id(candidates[0]["order_id"])
+            recent = [o for o in candidates if o["order_id"] == self.state.last_order_id]
+            if len(candidates) == 1 or recent:
+                # One order fits, or the customer is still talking about the one just discussed.
+                order = self._order_by_id((recent or candidates)[0]["order_id"])
             elif intent in ("payment_schedule", "order_status"):
                 for o in candidates[:4]:
                     if intent == "payment_schedule":
@@ -619,8 +626,8 @@ class Dialogue:
                 self.state.resolved_intents.append(intent)
                 return
             else:
-                self.state.awaiting = Awaiting("order", intent)
                 options = ", ".join(f"{o['merchant']} ({o['order_id']})" for o in candidates[:5])
+                self.state.awaiting = Awaiting("order", intent, {"options": options})
                 self.reply.say("which_order", options=options)
                 self.note("slot", asked="order", candidates=len(candidates))
                 return
@@ -663,7 +670,12 @@ class Dialogue:
             self._propose("extend_due_date", {"order_id": order["order_id"]}, params)
         elif intent == "pay_instalment":
             nxt = order.get("next_payment") or {}
-            params = dict(base, amount=nxt.get("amount"))
+            amount = nxt.get("amount")
+            inst = next((i for i in order.get("instalments", []) if i["seq"] == nxt.get("seq")), None)
+            if amount and inst and inst.get("late_fee") and inst["status"] != "paid":
+                # A missed instalment is paid together with its late fee: say the whole amount.
+                amount = {"minor": amount["minor"] + inst["late_fee"]["minor"], "currency": amount["currency"]}
+            params = dict(base, amount=amount)
             self._propose("pay_instalment", {"order_id": order["order_id"]}, params)
         elif intent in DISPUTE_REASONS:
             self._propose_dispute(order, DISPUTE_REASONS[intent])

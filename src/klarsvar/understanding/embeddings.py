@@ -64,6 +64,9 @@ def text_key(text: str) -> str:
 
 # --- the model -------------------------------------------------------------------------
 _model_lock = threading.Lock()
+# One embedding at a time through the shared engine: its C core is not documented as safe
+# for concurrent calls, and each call already uses both cores.
+embed_lock = threading.Lock()
 
 
 def _model() -> Any:
@@ -88,8 +91,10 @@ def embed_queries(texts: Sequence[str], batch_size: int = 32) -> Matrix:
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     forms = [query_form(t) for t in texts]
     for start in range(0, len(forms), batch_size):
-        chunk = forms[start:start + batch_size]
-        out[start:start + len(chunk)] = np.asarray(model.query(chunk), dtype=np.float32).reshape(len(chunk), DIM)
+        chunk = forms[start : start + batch_size]
+        with embed_lock:
+            batch = model.query(chunk)
+        out[start : start + len(chunk)] = np.asarray(batch, dtype=np.float32).reshape(len(chunk), DIM)
     return out
 
 
@@ -108,7 +113,10 @@ class QueryEmbedder:
             if hit is not None:
                 self._memo.move_to_end(form)
                 return hit
-        vec = np.asarray(_model().query(form), dtype=np.float32).reshape(DIM)
+        model = _model()
+        with embed_lock:
+            raw = model.query(form)
+        vec = np.asarray(raw, dtype=np.float32).reshape(DIM)
         vec.setflags(write=False)
         with self._lock:
             self._memo[form] = vec
@@ -123,9 +131,7 @@ class EmbeddingCache:
 
     def __init__(self, keys: list[str] | None = None, vectors: npt.NDArray[np.float16] | None = None) -> None:
         self.keys: list[str] = list(keys or [])
-        self.vectors: npt.NDArray[np.float16] = (
-            vectors if vectors is not None else np.zeros((0, DIM), dtype=np.float16)
-        )
+        self.vectors: npt.NDArray[np.float16] = vectors if vectors is not None else np.zeros((0, DIM), dtype=np.float16)
         self.index: dict[str, int] = {k: i for i, k in enumerate(self.keys)}
 
     def __len__(self) -> int:
@@ -226,8 +232,13 @@ def example_texts(directory: Path = EXAMPLES_DIR) -> list[str]:
     return out
 
 
-def update(directory: Path = EXAMPLES_DIR, path: Path = CACHE_PATH, batch_size: int = 32,
-           checkpoint_every: int = 20, verbose: bool = True) -> tuple[int, int, int]:
+def update(
+    directory: Path = EXAMPLES_DIR,
+    path: Path = CACHE_PATH,
+    batch_size: int = 32,
+    checkpoint_every: int = 20,
+    verbose: bool = True,
+) -> tuple[int, int, int]:
     """Embed the example texts missing from the cache, drop stale ones; returns (kept, added, dropped)."""
     cache = EmbeddingCache.load(path)
     texts = example_texts(directory)
@@ -235,11 +246,12 @@ def update(directory: Path = EXAMPLES_DIR, path: Path = CACHE_PATH, batch_size: 
     missing = [t for t in texts if t not in cache]
     kept = len(cache)
     if verbose:
-        print(f"{len(texts)} example texts; {kept} cached, {len(missing)} to embed, {dropped} stale dropped",
-              flush=True)
+        print(
+            f"{len(texts)} example texts; {kept} cached, {len(missing)} to embed, {dropped} stale dropped", flush=True
+        )
     started = time.monotonic()
     for n, start in enumerate(range(0, len(missing), batch_size), 1):
-        chunk = missing[start:start + batch_size]
+        chunk = missing[start : start + batch_size]
         cache.add(chunk, embed_queries(chunk, batch_size))
         if n % checkpoint_every == 0:  # an interrupted run keeps what it embedded
             cache.save(path)
@@ -253,8 +265,9 @@ def update(directory: Path = EXAMPLES_DIR, path: Path = CACHE_PATH, batch_size: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m klarsvar.understanding.embeddings",
-                                     description="Build or update the examples' embedding cache.")
+    parser = argparse.ArgumentParser(
+        prog="python -m klarsvar.understanding.embeddings", description="Build or update the examples' embedding cache."
+    )
     parser.add_argument("--check", action="store_true", help="only check: exit 1 if texts are missing or stale")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--examples", type=Path, default=EXAMPLES_DIR)
