@@ -19,6 +19,7 @@ from klarsvar.conversation.ports import Answerer, Backend, Verifier
 from klarsvar.conversation.reply import Reply
 from klarsvar.conversation.state import Awaiting, ConversationState, Pending
 from klarsvar.core.money import Money
+from klarsvar.i18n.catalog import format_money
 from klarsvar.understanding import lexicon
 from klarsvar.understanding.base import Understanding
 from klarsvar.understanding.entities import address_from_reply
@@ -42,6 +43,8 @@ QUESTION_START = re.compile(
     r"que|puedo|come|quando|quanto|hoe|wat|wanneer|jak|kiedy|ile|miten|milloin|kuinka|hvordan|hvad|hvornar|"
     r"quanto tempo|posso)\b"
 )
+# Cosine similarity to the nearest training example below which a short message is noise.
+NOVELTY = 0.885
 # Below this the classifier's guess is not acted on: knowledge gets a try, then "not understood".
 MIN_CONFIDENCE = 0.30
 LOST_WORDS = lexicon._words(
@@ -454,6 +457,30 @@ class Dialogue:
     def _intent(self, u: Understanding) -> None:
         intent = u.intent
         confident = u.confidence >= MIN_CONFIDENCE
+        words = len(u.text.split())
+        has_entities = bool(u.entities.order_ids or u.entities.card_ids or u.entities.emails or u.entities.phones)
+        if confident and words <= 3 and not has_entities and u.confidence < 0.45:
+            confident = False  # a couple of words the model is unsure about: don't act on a guess
+        nearest = u.extras.get("nearest")
+        if isinstance(nearest, float) and nearest < NOVELTY and words <= 4 and not has_entities:
+            self.note("novel", nearest=nearest)
+            self._abstain(u)  # unlike anything customers write (gibberish): not understood
+            return
+        if intent in ("affirm", "deny") and not (lexicon.is_yes(u.text) or lexicon.is_no(u.text)) \
+                and u.confidence < 0.6:
+            confident = False  # "yes" that contains no yes word: likely noise
+        if intent == "complaint" and u.confidence < 0.5:
+            confident = False
+        if intent == "unrecognised_purchase" and u.confidence < 0.7 and not (
+            lexicon.fraud_words(u.text) or u.entities.amounts_minor
+        ):
+            # Freezing a card is not done on a guess: a weak reading needs a word or an amount behind it.
+            self.note("guardrail", why="fraud reading without evidence")
+            u.signals.suspected_fraud = False
+            confident = False
+        if intent == "out_of_scope" and u.confidence >= 0.5:
+            self._abstain(u)
+            return
         if u.signals.prompt_injection and intent not in ("general_question", "payment_schedule", "order_status",
                                                           "refund_status", "card_status", "greeting"):
             self.note("guardrail", why="instructions in the message are not followed")
@@ -538,8 +565,12 @@ class Dialogue:
     def _knowledge_or_not_understood(self, u: Understanding) -> None:
         if self._answer_from_knowledge(u):
             return
+        self._abstain(u)
+
+    def _abstain(self, u: Understanding) -> None:
+        """Say plainly that the knowledge base does not support an answer, and offer a person."""
         self.state.not_understood_streak = self._misses_before + 1
-        self.note("abstain", streak=self.state.not_understood_streak)
+        self.note("abstain", streak=self.state.not_understood_streak, intent=u.intent)
         if self.state.not_understood_streak >= 2:
             self.hand_over("unresolved")
             return
@@ -605,6 +636,9 @@ class Dialogue:
         if order is None:
             orders = self._orders_list()
             candidates = self._eligible(intent, orders)
+            if intent == "refund_status" and not any(o["status"] in ("returned", "refunded") for o in orders) \
+                    and self._answer_from_knowledge(u):
+                return  # nothing of theirs is being refunded: the policy answers the question
             if not candidates:
                 if intent in ("payment_schedule", "pay_instalment") and orders:
                     self.reply.say("nothing_due", merchant=orders[0]["merchant"], order=orders[0]["order_id"])
@@ -672,10 +706,13 @@ class Dialogue:
             nxt = order.get("next_payment") or {}
             amount = nxt.get("amount")
             inst = next((i for i in order.get("instalments", []) if i["seq"] == nxt.get("seq")), None)
-            if amount and inst and inst.get("late_fee") and inst["status"] != "paid":
-                # A missed instalment is paid together with its late fee: say the whole amount.
-                amount = {"minor": amount["minor"] + inst["late_fee"]["minor"], "currency": amount["currency"]}
-            params = dict(base, amount=amount)
+            shown: Any = amount
+            fee = _m(inst.get("late_fee")) if inst and inst["status"] != "paid" else None
+            if amount and fee:
+                # A missed instalment is paid together with its late fee: show both.
+                lang = self.reply.language
+                shown = f"{format_money(Money(amount['minor'], amount['currency']), lang)} + {format_money(fee, lang)}"
+            params = dict(base, amount=shown)
             self._propose("pay_instalment", {"order_id": order["order_id"]}, params)
         elif intent in DISPUTE_REASONS:
             self._propose_dispute(order, DISPUTE_REASONS[intent])

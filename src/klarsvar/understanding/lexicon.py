@@ -351,3 +351,26 @@ def injection(text: str) -> bool:
 
 def asks_detail(text: str) -> bool:
     return matches(DETAIL_WORDS, fold(text))
+
+
+# Words that back up a reading of "a purchase I don't recognise" before a card is frozen.
+FRAUD_WORDS = _words(
+    "fraud", "fraudulent", "scam", "unauthori[sz]ed", "don't recogni[sz]e", "do not recogni[sz]e",
+    "didn't make", "did not make", "not me", "wasn't me", "never made", "stolen", "hacked", "unknown charge",
+    "bedrageri", "bedrägeri", "kanner inte igen", "inte jag", "har inte gjort", "okand",
+    "betrug", "nicht erkannt", "erkenne .{0,20}nicht", "nicht ich", "nie gemacht", "unbekannt", "gehackt",
+    "fraude", "reconnais pas", "pas moi", "jamais fait", "inconnu", "pirate",
+    "no reconozco", "no fui yo", "no he hecho", "desconocid[oa]", "no autorizad[oa]",
+    "non riconosco", "non sono stato", "non autorizzat[oa]", "sconosciut[oa]", "truffa",
+    "herken .{0,20}niet", "niet herken", "niet ik", "onbekend", "oplichting",
+    "nie rozpoznaje", "nie ja", "nieautoryzowan", "oszustwo", "nieznan",
+    "kenkender ikke", "genkender ikke", "ikke mig", "svindel", "ukendt",
+    "en tunnista", "en ole tehnyt", "tuntematon", "huijaus", "petos",
+    "nao reconheco", "nao fui eu", "desconhecid[oa]", "nao autorizad[oa]",
+)
+FRAUD_SUBSTRINGS = _substrings("盗刷", "不是我", "没有买", "不认识", "陌生", "诈骗", "未授权")
+
+
+def fraud_words(text: str) -> bool:
+    f = fold(text)
+    return matches(FRAUD_WORDS, f) or matches(FRAUD_SUBSTRINGS, f)
