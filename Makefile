@@ -25,10 +25,13 @@ services:
 demo: $(STAMP)
 	$(BIN)/klarsvar demo
 
+SHARED ?= ../shared
+
 test: $(STAMP) services
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -p no:cacheprovider
+	$(BIN)/klarsvar eval scenarios scenarios/ $(wildcard $(SHARED)/spec/examples) --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -36,7 +39,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.intents.run
+	$(BIN)/python -m bench.kb
+	$(BIN)/python -m bench.latency
 
 clean:
 	rm -rf $(VENV) var

@@ -15,7 +15,7 @@ from klarsvar.understanding import lexicon
 from klarsvar.understanding.base import INTENTS, UnderstandingContext
 from klarsvar.understanding.embedded import EmbeddedUnderstander
 
-LANGUAGES = ("en", "sv", "de", "fr", "es", "it", "nl", "pt", "pl", "da", "fi", "zh")
+LANGUAGES = tuple(sorted(p.stem for p in clf.EXAMPLES_DIR.glob("*.yaml")))
 
 
 # --- the examples --------------------------------------------------------------------

@@ -98,6 +98,7 @@ class Dialogue:
         self.verifier = verifier
         self.conversation_id = conversation_id
         self.out = Outcome(reply=Reply(language))
+        self._understanding: Understanding | None = None
         self._misses_before = state.not_understood_streak
 
     # --- helpers ---------------------------------------------------------------------
@@ -118,8 +119,18 @@ class Dialogue:
     def hand_over(self, reason: str, *, say: bool = True) -> None:
         if self.out.handoff:
             return
-        summary = {"reason": reason, "mood": self._mood(), "language": self.reply.language,
-                   "actions": [a.name for a in self.out.actions if a.ok]}
+        u = self._understanding
+        summary: dict[str, Any] = {
+            "reason": reason,
+            "wants": u.intent if u else None,
+            "customer_said": u.text[:500] if u else None,
+            "facts": {"order": self.state.last_order_id, "verified": bool(self.customer_id),
+                      "pending": self.state.pending.action if self.state.pending else None},
+            "actions": [{"name": a.name, "ok": a.ok} for a in self.out.actions],
+            "earlier_actions": list(self.state.resolved_intents),
+            "mood": self._mood(),
+            "language": self.reply.language,
+        }
         result = self.write("handoff", {"reason": reason, "summary": summary})
         if result.ok:
             self.out.handoff = reason
@@ -129,12 +140,16 @@ class Dialogue:
                 self.reply.say(f"handoff.{reason}")
 
     def _mood(self) -> str:
-        if self.state.frustrated_streak:
+        u = self._understanding
+        if self.state.frustrated_streak or (u and u.signals.frustration):
             return "frustrated"
+        if u and u.signals.distress:
+            return "worried"
         return "neutral"
 
     # --- the turn --------------------------------------------------------------------
     def run(self, u: Understanding) -> Outcome:
+        self._understanding = u
         s = self.state
         s.turns += 1
         # "Two turns in a row not understood": a turn that is understood breaks the run.

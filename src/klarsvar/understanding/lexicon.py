@@ -93,7 +93,7 @@ HUMAN_NOUNS = _words(
     "mensch", "menschen", "mitarbeiter", "mitarbeiterin", "berater", "beraterin", "sachbearbeiter", "kundendienst",
     "kundenservice", "vorgesetzten",
     # nl
-    "medewerker", "mens", "persoon", "klantenservice", "klantendienst",
+    "medewerker", "een mens", "met een mens", "persoon", "klantenservice", "klantendienst",
     # fr
     "conseiller", "conseillere", "humain", "personne", "operateur", "service client",
     # es / pt / it
