@@ -107,6 +107,15 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def models_cache_dir() -> Path:
+    """Where fitted intent models are kept between runs (keyed by the examples' fingerprint),
+    the same folder `klarsvar eval` uses by default."""
+    path = Path(__file__).resolve().parents[1] / "var" / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock()

@@ -31,8 +31,8 @@ OTHER_FORBIDDEN = [OTHER_PAN, "5555 5555 5555 4444", OTHER_PAN[:12], OTHER_PAN[-
 
 
 @pytest.fixture(scope="module")
-def embedded() -> EmbeddedUnderstander:
-    return EmbeddedUnderstander()
+def embedded(models_cache_dir: Path) -> EmbeddedUnderstander:
+    return EmbeddedUnderstander(cache_dir=models_cache_dir)
 
 
 @pytest.fixture
