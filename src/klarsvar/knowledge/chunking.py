@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from klarsvar.knowledge.models import Chunk
 from klarsvar.knowledge.text import PLACEHOLDER, clean_inline, sentences, word_count
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"  # 3: a chunk is also embedded whole (chunk_passage)
 MAX_WORDS = 220
 MAX_UNIT_WORDS = 70
 
@@ -175,3 +175,12 @@ def chunk_document(text: str, title: str) -> tuple[Chunk, ...]:
                 continue
             chunks.append(Chunk(seq=len(chunks), heading=heading, text=body, units=tuple(units)))
     return tuple(chunks)
+
+
+def chunk_passage(title: str, chunk: Chunk) -> str:
+    """The text a chunk is embedded as, whole: its title and heading path, then its text.
+
+    Whole sections match questions in other languages more reliably than single sentences.
+    """
+    heading = chunk.heading if chunk.heading.startswith(title) else f"{title} › {chunk.heading}"
+    return f"{heading}\n{chunk.text}"

@@ -31,7 +31,8 @@ class IndexRows:
     """Everything the in-memory index needs, in a stable order."""
 
     documents: list[tuple[int, str, str, str, str, bytes]]  # pk, doc_id, lang, title, audience, title_vector
-    chunks: list[tuple[int, int, str, str, list[str], bytes]]  # document pk, seq, heading, text, units, vectors
+    # document pk, seq, heading, text, units, vectors: one float32 row per unit, then one for the whole chunk
+    chunks: list[tuple[int, int, str, str, list[str], bytes]]
 
 
 class KnowledgeRepository:

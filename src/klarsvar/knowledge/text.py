@@ -37,7 +37,9 @@ también muy se me qué tengo tiene tienen
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# A run of letters and digits, but a CJK character is a word of its own ("Elite卡" → "elite", "卡").
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 STEM_LENGTH = 6
 
@@ -53,6 +55,13 @@ def stem(token: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
+
+
+def without_words(text: str, drop: frozenset[str] | set[str]) -> str:
+    """`text` without the words whose token is in `drop` (to ask a question without a product's name)."""
+    text = unicodedata.normalize("NFKC", text)
+    out = _WORD.sub(lambda m: " " if stem(m.group(0).lower()) in drop else m.group(0), text)
+    return re.sub(r"\s+", " ", out).strip()
 
 
 def tokens(text: str) -> list[str]:
@@ -172,7 +181,17 @@ _QUANTITY = re.compile(
     r"within how|what (does|do) (\w+ ){1,5}cost|wie (viel|viele|lange|hoch|oft|schnell|bald)|wann|um wie|"
     r"hur (många|mycket|länge|lång|ofta|snabbt|hög|högt|stor)|när|med hur|"
     r"combien|quel(le)?s? (est|sont) (le|la|les) (\w+ ){0,2}(frais|taux|plafond|montant|délai|taeg|limite|prix)|dans quel délai|"
-    r"cu[aá]nt[oa]s?|cu[aá]l es (el|la) (\w+ ){0,2}(comisi[oó]n|tasa|l[ií]mite|apy|tae|recargo|precio|importe)|en cu[aá]nto)\b",
+    r"cu[aá]nt[oa]s?|cu[aá]l es (el|la) (\w+ ){0,2}(comisi[oó]n|tasa|l[ií]mite|apy|tae|recargo|precio|importe)|en cu[aá]nto|"
+    # da, nl, fi, it, pt, pl
+    r"hvor (mange|meget|længe|lang|ofte|hurtigt|høj|stor)|hvornår|med hvor|"
+    r"hoe(veel| lang| vaak| snel| hoog| groot)|wanneer|binnen hoeveel|"
+    r"kuinka (monta|monella|moneen|paljon|kauan|pitkään|usein|nopeasti|suuri|korkea)|montako|paljonko|milloin|"
+    r"mik[äa] on (\w+ ){0,3}(maksu|korko|vuosikorko|raja|hinta|summa)\w*|"
+    r"quant[oaie]|ogni quanto|entro quando|qual è (il|la|l') ?(\w+ ){0,2}(commissione|tasso|limite|costo|importo|taeg|tan)|"
+    r"quant[oa]s?|com que frequência|em quanto|qual (é|e) (o|a) (\w+ ){0,2}(taxa|limite|tarifa|custo|juros|comissão|valor)|"
+    r"ile|jak (długo|często|szybko|wysok\w*|duż\w*)|kiedy|jak\w* jest (\w+ ){0,2}(opłata|oprocentowanie|limit|prowizja|kwota))\b"
+    # zh (no word boundaries)
+    r"|多少|多久|多长|几天|几个|几次|什么时候|多快|多高|费用是|利率",
     re.IGNORECASE,
 )
 
@@ -196,3 +215,85 @@ _MEASURE = re.compile(
 def states_quantity(text: str) -> bool:
     """Does the text state an amount, a rate or a duration (not just a name such as "Pay in 4")?"""
     return bool(_MEASURE.search(text))
+
+
+# What kind of number a question asks for, and what kinds a passage states. Question words
+# of the help centre's languages and of the other languages customers write in.
+_ASKS: dict[str, re.Pattern[str]] = {
+    "money": re.compile(
+        r"\b(fees?|costs?|price|charged?|charges|how much (is|does|do|are|will)|amount|bonus|credits?|deposit|"
+        r"gebühr\w*|kost\w*|preis|betrag|avgift\w*|kostar|pris|belopp|frais|coût\w*|prix|montant|"
+        r"comisi[oó]n|cuesta|cuestan|precio|importe|recargo|tarifa|commission\w*|costa|costo|prezzo|quota|"
+        r"gebyr\w*|koster|pris|beløb|maksu\w*|hinta|summa|opłat\w*|koszt\w*|cena|kwot\w*|taxa|custo|valor|"
+        r"kosten|tarief|bedrag|deponer\w*|einzahl\w*|depositar)\b|费|价|钱|金",
+        re.IGNORECASE,
+    ),
+    "percent": re.compile(
+        r"\b(rate|apr|apy|interest|percent\w*|cash ?back|discount|share|zins\w*|jahreszins|ränta|taux|taeg|"
+        r"tasa|tae|inter[eé]s|tasso|interess\w*|rente|korko\w*|vuosikorko|oprocentowani\w*|juros|"
+        r"rabatt|remise|descuento|sconto|korting|alennus|zniżk\w*|desconto)\b|利率|利息|%",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"\b(how (long|soon|quickly|fast)|when|within how|how many (days|weeks|months|years|hours|minutes)|"
+        r"wie (lange|schnell|bald)|wann|hur (länge|lång tid|snabbt)|när|combien de (temps|jours)|"
+        r"en combien de temps|dans quel délai|cu[aá]nto (tarda|tiempo)|cu[aá]ntos d[ií]as|en cu[aá]ntos|"
+        r"quanto tempo|quanti giorni|entro quando|hvor (længe|lang tid|hurtigt)|hvornår|hoe (lang|snel)|wanneer|"
+        r"kuinka (kauan|pitkään|nopeasti|monella päivällä)|milloin|jak (długo|szybko)|kiedy|ile dni|"
+        r"quanto tempo|quantos dias|em quanto tempo|how often|wie oft|hur ofta|à quelle fréquence|"
+        r"con qu[eé] frecuencia|cada cu[aá]nto|ogni quanto|con quale frequenza|hvor ofte|hoe vaak|kuinka usein|"
+        r"jak często|com que frequência)\b|多久|多长时间|什么时候|几天|多频繁",
+        re.IGNORECASE,
+    ),
+    "count": re.compile(
+        r"\b(how many|wie viele|hur många|combien de|cu[aá]nt[oa]s|quant[ie]|hvor mange|hoeveel|"
+        r"kuinka (monta|moneen)|montako|ile|quant[oa]s)\b|几个|几次|多少个|多少张",
+        re.IGNORECASE,
+    ),
+}
+_STATES: dict[str, re.Pattern[str]] = {
+    "money": re.compile(r"[€$£]\s?\d|\d\s?(€|\$|£|euros?|dollars?|kr|sek)\b", re.IGNORECASE),
+    "percent": re.compile(r"\d\s?(%|percent|prozent|procent|pour ?cent|por ?ciento)", re.IGNORECASE),
+    "duration": re.compile(
+        r"\d+(?:[.,]\d+)?[\s\u00a0–-]*(?:\d+\s*)?(business |working |calendar )?(days?|weeks?|months?|years?|hours?|"
+        r"minutes?|seconds?|werktage?n?|tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?|bankdagar|"
+        r"arbetsdagar|dagar|dag|veckor|månader|år|timmar|minuter|jours?|semaines?|mois|ans|années?|heures?|"
+        r"días|dias|semanas|meses|años|horas|minutos)\b",
+        re.IGNORECASE,
+    ),
+}
+_COUNTED = re.compile(r"(?<![\d.,$€£])\b\d+\b(?![.,]\d)(?!\s?(%|€|\$|£))")
+
+
+def asked_kinds(question: str) -> frozenset[str]:
+    """The kinds of number a question asks for: money, percent, duration, count (possibly none)."""
+    return frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(question))
+
+
+def stated_kinds(text: str) -> frozenset[str]:
+    """The kinds of number a passage states; `count` is a plain number that is neither of the others."""
+    kinds = {kind for kind, pattern in _STATES.items() if pattern.search(text)}
+    if _COUNTED.search(_STATES["duration"].sub(" ", text)):
+        kinds.add("count")
+    return frozenset(kinds)
+
+
+_YES_NO = re.compile(
+    r"^\s*(can|could|will|would|is|are|am|do|does|did|may|might|should|shall|has|have|was|were|"
+    r"kann|kannst|können|könnte|ist|sind|gibt|gilt|darf|dürfen|muss|müssen|wird|werden|hat|haben|"
+    r"kan|får|är|finns|måste|ska|skall|har|blir|"
+    r"puis|peut|peux|pouvez|est-ce|est|sont|dois|doit|faut-il|y a-t-il|"
+    r"puedo|puede|pueden|es|son|hay|tengo|tiene|debo|"
+    r"posso|pu[oò]|è|sono|devo|c'è|"
+    r"kan|må|skal|er|bliver|findes|"
+    r"kan|mag|moet|is|zijn|wordt|heb|heeft|"
+    r"voinko|voiko|onko|saako|pitääkö|"
+    r"czy|"
+    r"posso|pode|podem|é|são|há|tenho|tem|devo)\b",
+    re.IGNORECASE,
+)
+
+
+def yes_no_question(question: str) -> bool:
+    """Does the question ask yes or no ("Can the assistant waive my late fee?"), not for a value?"""
+    return bool(_YES_NO.match(question)) or question.rstrip().endswith("吗？") or question.rstrip().endswith("吗?")
