@@ -503,9 +503,12 @@ class Dialogue:
         elif u.signals.suspected_fraud:
             intent = "unrecognised_purchase"
 
-        if intent in ACCOUNT_INTENTS and self._general_question(u, signed_in=bool(self.customer_id)) and \
-                self._answer_from_knowledge(u):
-            return
+        if intent in ACCOUNT_INTENTS and self._general_question(u, signed_in=bool(self.customer_id)):
+            if self._answer_from_knowledge(u):
+                return
+            if not self.customer_id and u.confidence < 0.5:
+                self._abstain(u)  # neither a policy question we can answer nor clearly about their account
+                return
         if confident and intent in ACCOUNT_INTENTS and self._needs_verification(u):
             return
 
@@ -558,8 +561,9 @@ class Dialogue:
         mine = bool(u.entities.order_ids or u.entities.card_ids or u.entities.last4)
         if not is_question or mine:
             return False
-        unsure = u.confidence < (0.5 if signed_in else 0.6)
-        return u.score("general_question") >= (0.3 if signed_in else 0.15) or unsure
+        if not signed_in:
+            return True  # an anonymous visitor's question: general help first, verification if it needs their data
+        return u.score("general_question") >= 0.3 or u.confidence < 0.5
 
     def _answer_from_knowledge(self, u: Understanding) -> bool:
         answer = self.knowledge.answer(u.text, lang=self.reply.language, detail=u.signals.asks_detail,

@@ -21,6 +21,7 @@ from klarsvar.conversation.state import ConversationState
 from klarsvar.conversation.verification import CodeVerifier
 from klarsvar.core.clock import Clock
 from klarsvar.core.pan import mask_pans
+from klarsvar.handoff.repository import HandoffRepository
 from klarsvar.handoff.tool import HANDOFF_TOOL
 from klarsvar.live.bus import EventBus, InProcessBus
 from klarsvar.storage.database import Database
@@ -28,6 +29,7 @@ from klarsvar.understanding.base import Understander, UnderstandingContext
 
 log = logging.getLogger("klarsvar.engine")
 MAX_MESSAGE_CHARS = 4000
+MAX_COMMENT_CHARS = 1000
 
 
 class EngineError(Exception):
@@ -116,6 +118,47 @@ class Engine:
     def traces(self, conversation_id: str) -> list[dict[str, Any]]:
         with self.db.session() as session:
             return ConversationRepository(session).traces(conversation_id)
+
+    # --- the end of a chat -----------------------------------------------------------------
+    def end(self, conversation_id: str, by: str = "customer") -> Conversation:
+        """The customer ends the chat: it is closed (an open handover with it); the survey may follow."""
+        with self.db.session(write=True) as session:
+            convs = ConversationRepository(session)
+            conv = convs.get(conversation_id, for_update=True)
+            if conv is None:
+                raise EngineError("not_found", "No such conversation.")
+            if conv.status != "closed":
+                now = self.clock.now()
+                handoffs = HandoffRepository(session)
+                handoff = handoffs.open_for(conversation_id)
+                if handoff is not None:
+                    handoffs.end(handoff.id, "closed", now)
+                convs.update(conversation_id, now, status="closed", closed_at=now)
+            ended = convs.get(conversation_id)
+        assert ended is not None
+        if conv.status != "closed":
+            self.bus.publish(conversation_id, {"type": "closed", "by": by})
+        return ended
+
+    def rate(self, conversation_id: str, score: int, comment: str | None = None) -> Conversation:
+        """The customer's satisfaction survey (1–5 and an optional comment), once, after the chat ended."""
+        if not isinstance(score, int) or not 1 <= score <= 5:
+            raise EngineError("invalid_score", "The score is a whole number from 1 to 5.")
+        comment = mask_pans(comment.strip())[:MAX_COMMENT_CHARS] if comment and comment.strip() else None
+        with self.db.session(write=True) as session:
+            convs = ConversationRepository(session)
+            conv = convs.get(conversation_id, for_update=True)
+            if conv is None:
+                raise EngineError("not_found", "No such conversation.")
+            if conv.status != "closed":
+                raise EngineError("not_closed", "The survey comes when the chat has ended.")
+            if conv.csat_score is not None:
+                raise EngineError("already_rated", "This chat has been rated already.")
+            convs.update(conversation_id, self.clock.now(), csat_score=score, csat_comment=comment)
+            rated = convs.get(conversation_id)
+        assert rated is not None
+        self.bus.publish(conversation_id, {"type": "csat", "score": score})
+        return rated
 
     # --- a customer turn -----------------------------------------------------------------
     def handle(self, conversation_id: str, text: str) -> TurnResult:
