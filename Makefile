@@ -42,9 +42,9 @@ SHARED ?= ../shared
 test: $(STAMP) services chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	@# Our own suite: 181 of 190 pass today (see the open issue); a drop below 95 % fails the build.
-	$(BIN)/klarsvar eval scenarios scenarios/ --quiet --min-pass 0.95
-	@# The public examples must all pass.
+	@# Our own suite: 175 of 184 pass today (the 9 failures are listed in the open issue #3);
+	@# a drop below 94 % fails the build. The public examples must all pass.
+	$(BIN)/klarsvar eval scenarios scenarios/ --quiet --min-pass 0.94
 	$(BIN)/klarsvar eval scenarios $(SHARED)/spec/examples
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 

@@ -55,7 +55,7 @@ EMBEDDING_WEIGHT = 2.5
 COMBINED_C = 0.7
 COMBINED_TEMPERATURE = 5.0
 # Bump when the features or the models change, so that cached models are rebuilt.
-MODEL_VERSION = "3"
+MODEL_VERSION = "3-seeded"  # bump when training changes (was "3")
 
 Scores = list[tuple[str, float]]
 
@@ -177,7 +177,7 @@ class CombinedClassifier:
         temperature: float = COMBINED_TEMPERATURE,
     ) -> CombinedClassifier:
         features = cls._stack(tfidf.features([e.text for e in examples]), vectors, weight)
-        model = LinearSVC(C=c)
+        model = LinearSVC(C=c, random_state=0)
         model.fit(features, [e.intent for e in examples])
         return cls(tfidf, model, weight, temperature)
 
@@ -249,12 +249,12 @@ def train_models(
     (liblinear releases the GIL, and the machine has two cores)."""
     texts, labels = [e.text for e in examples], [e.intent for e in examples]
     char, word, features = IntentClassifier.fit_vectorizers(texts)
-    tfidf_svm = LinearSVC(C=0.7)
+    tfidf_svm = LinearSVC(C=0.7, random_state=0)
     if not use_embeddings:
         return IntentModels(IntentClassifier(char, word, tfidf_svm.fit(features, labels)), None)
     vectors = example_vectors(examples, cache)
     stacked = CombinedClassifier._stack(features, vectors, EMBEDDING_WEIGHT)
-    combined_svm = LinearSVC(C=COMBINED_C)
+    combined_svm = LinearSVC(C=COMBINED_C, random_state=0)
     with ThreadPoolExecutor(max_workers=2) as pool:
         fitted = pool.submit(combined_svm.fit, stacked, labels)
         tfidf_svm.fit(features, labels)
