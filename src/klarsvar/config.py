@@ -38,6 +38,8 @@ class Settings:
     log_level: str
     session_secret: str
     agent_token: str
+    # "embedded" (default), or "package.module:factory" returning an Understander (tests, plug-ins)
+    understander: str = "embedded"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,4 +56,5 @@ class Settings:
             log_level=os.environ.get("KLARSVAR_LOG_LEVEL", "INFO"),
             session_secret=os.environ.get("KLARSVAR_SESSION_SECRET") or _local_secret(data_dir, "session"),
             agent_token=os.environ.get("KLARSVAR_AGENT_TOKEN") or _local_secret(data_dir, "agent-token"),
+            understander=os.environ.get("KLARSVAR_UNDERSTANDER") or "embedded",
         )

@@ -25,6 +25,18 @@ def embedded_understander(cache_dir: str | None = None) -> EmbeddedUnderstander:
     return EmbeddedUnderstander(cache_dir=Path(cache_dir) if cache_dir else None)
 
 
+def understander_from(spec: str) -> Understander:
+    """`package.module:factory` (KLARSVAR_UNDERSTANDER): a factory that returns an Understander."""
+    import importlib
+
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise ValueError(f"KLARSVAR_UNDERSTANDER must look like 'package.module:factory', not {spec!r}")
+    factory = getattr(importlib.import_module(module_name), attr)
+    made: Understander = factory()
+    return made
+
+
 class KnowledgeAnswerer:
     """Adapts the knowledge base to the engine's `Answerer` port (customer audience only)."""
 
@@ -65,9 +77,12 @@ def build_runtime(settings: Settings | None = None, *, db: Database | None = Non
     db = db or Database(settings.database_url)
     clock = clock or clock_from_setting(settings.clock)
     bus = bus or make_bus(settings.redis_url)
+    if understander is None and settings.understander != "embedded":
+        understander = understander_from(settings.understander)
     if understander is None:
-        understander = embedded_understander(str(settings.data_dir / "cache"))
-        understander.warm_up()
+        embedded = embedded_understander(str(settings.data_dir / "cache"))
+        embedded.warm_up()
+        understander = embedded
     engine = Engine(db, understander, clock=clock, knowledge=knowledge_for(db), bus=bus,
                     demo_mode=settings.demo_mode)
     return Runtime(settings, db, engine, clock, bus)

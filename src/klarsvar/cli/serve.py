@@ -10,6 +10,13 @@ from klarsvar.cli.common import open_database
 from klarsvar.config import Settings
 from klarsvar.core.logging import configure_logging
 
+# Console accounts of the demo (printed at start; reset on every `klarsvar demo`).
+DEMO_ACCOUNTS = (
+    ("agent", "lumo-agent-demo", "agent", "Alex Agent"),
+    ("supervisor", "lumo-supervisor-demo", "supervisor", "Sam Supervisor"),
+    ("admin", "lumo-admin-demo", "admin", "Ada Admin"),
+)
+
 
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
@@ -41,7 +48,11 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo and exit."),
 ) -> None:
     """Build the Lumo demo world and its help centre, then serve it (embedded default: SQLite, no network)."""
+    from klarsvar.analytics.demo_history import seed_history, seed_live_queue
+    from klarsvar.conversation.engine import tool_registry
+    from klarsvar.core.clock import clock_from_setting
     from klarsvar.knowledge.base import KnowledgeBase
+    from klarsvar.people.service import PeopleService
     from klarsvar.runtime import HELPCENTRE
     from klarsvar.world.reset import reset_world
 
@@ -55,9 +66,22 @@ def demo(
     summary = report.to_json()
     typer.echo(f"help centre: {summary['added'] + summary['updated'] + summary['unchanged']} documents "
                f"({summary['added']} new) in {report.seconds:.1f} s")
+    now = clock_from_setting(settings.clock).now()
+    people = PeopleService(db)
+    for username, password, role, name in DEMO_ACCOUNTS:
+        people.ensure_user(username, password, role, name)
+    history = seed_history(db, now)
+    queued = seed_live_queue(db, tool_registry(), now)
+    typer.echo(f"dashboard:  {history.conversations} conversations of the last 30 days "
+               f"({history.handoffs} handed over, {history.csat} survey answers); {queued} chats waiting for a person")
     db.dispose()
+    accounts = "\n".join(f"              {role:<10}  user {username!r:<13} password {password!r}"
+                          for username, password, role, _name in DEMO_ACCOUNTS)
     typer.echo(
         "\nklarsvar demo — Lumo\n"
+        f"  shop + chat widget: http://{host}:{port}/\n"
+        f"  agent console:      http://{host}:{port}/console   (dashboard: /console/dashboard)\n"
+        f"  console accounts (demo only):\n{accounts}\n"
         f"  chat API:   http://{host}:{port}/api  (OpenAPI: http://{host}:{port}/docs)\n"
         "  customers:  anna.svensson@example.se, lukas.meyer@example.de, emma.johnson@example.com,\n"
         "              camille.dubois@example.fr, javier.garcia@example.es, wei.zhang@example.com\n"

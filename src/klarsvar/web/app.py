@@ -8,25 +8,31 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from klarsvar import __version__
 from klarsvar.conversation.engine import EngineError
+from klarsvar.people.service import PeopleService
 from klarsvar.runtime import Runtime
-from klarsvar.web import agents, chat
+from klarsvar.web import agents, chat, console, pages
 
 log = logging.getLogger("klarsvar.web")
-_STATUS = {"not_found": 404, "closed": 409, "not_handed_over": 409, "empty_message": 422, "message_too_long": 413, "unknown_customer": 404}
+_STATUS = {"not_found": 404, "closed": 409, "not_handed_over": 409, "empty_message": 422, "message_too_long": 413,
+           "unknown_customer": 404, "invalid_score": 422, "not_closed": 409, "already_rated": 409}
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
-def create_app(rt: Runtime) -> FastAPI:
+def create_app(rt: Runtime, people: PeopleService | None = None) -> FastAPI:
     app = FastAPI(title="klarsvar", version=__version__,
                   description="Chat API of klarsvar: grounded answers, real actions, a person one message away.")
     app.state.runtime = rt
+    app.state.people = people or PeopleService(rt.db)
+    # The copilot searches the same knowledge base as the engine, internal documents included.
+    app.state.copilot_kb = getattr(rt.engine.knowledge, "kb", None)
 
     @app.middleware("http")
     async def json_only(request: Request, call_next: Any) -> Any:
@@ -38,7 +44,9 @@ def create_app(rt: Runtime) -> FastAPI:
                 return _error(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.")
             if length and length.isdigit() and int(length) > 64_000:
                 return _error(413, "too_large", "The request body is too large.")
-        return await call_next(request)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
     @app.exception_handler(EngineError)
     async def engine_error(_request: Request, exc: EngineError) -> JSONResponse:
@@ -69,4 +77,7 @@ def create_app(rt: Runtime) -> FastAPI:
 
     app.include_router(chat.router)
     app.include_router(agents.router)
+    app.include_router(console.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

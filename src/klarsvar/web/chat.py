@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -18,12 +19,14 @@ from klarsvar.runtime import Runtime
 from klarsvar.web.auth import TokenError, sign, verify
 from klarsvar.web.schemas import (
     ConversationOut,
+    CsatRequest,
     DemoSessionRequest,
     MessageOut,
     PostMessage,
     StartConversation,
     TurnOut,
 )
+from klarsvar.web.security import SESSION_COOKIE, agent_from_session
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -52,10 +55,16 @@ def _turn_out(result: TurnResult, demo: bool) -> TurnOut:
     )
 
 
-def require_agent(rt: RuntimeDep, x_klarsvar_agent_token: Annotated[str | None, Header()] = None) -> str:
-    if not x_klarsvar_agent_token or x_klarsvar_agent_token != rt.settings.agent_token:
-        raise HTTPException(401, {"code": "unauthorized", "message": "An agent token is required."})
-    return "agent"
+def require_agent(request: Request, rt: RuntimeDep,
+                  x_klarsvar_agent_token: Annotated[str | None, Header()] = None) -> str:
+    """Who is acting: "agent" for an API client with the agent token, else the signed-in console user."""
+    if x_klarsvar_agent_token is not None:
+        if not hmac.compare_digest(x_klarsvar_agent_token.encode(), rt.settings.agent_token.encode()):
+            raise HTTPException(401, {"code": "unauthorized", "message": "An agent token is required."})
+        return "agent"
+    if request.cookies.get(SESSION_COOKIE):
+        return agent_from_session(request)
+    raise HTTPException(401, {"code": "unauthorized", "message": "An agent token is required."})
 
 
 @router.post("/demo/sessions", summary="Demo mode: sign in as a demo customer by email")
@@ -142,6 +151,18 @@ async def conversation_events(conversation_id: str, request: Request, rt: Runtim
             yield {"event": str(event.get("type", "message")), "data": json.dumps(event, default=str)}
 
     return EventSourceResponse(events(), ping=15)
+
+
+@router.post("/conversations/{conversation_id}/end", response_model=ConversationOut,
+             summary="The customer ends the chat (the satisfaction survey may follow)")
+def end_conversation(conversation_id: str, rt: RuntimeDep) -> ConversationOut:
+    return ConversationOut(**rt.engine.end(conversation_id).to_json())
+
+
+@router.post("/conversations/{conversation_id}/csat", response_model=ConversationOut,
+             summary="The customer's satisfaction survey after the chat ended: a score 1–5 and an optional comment")
+def rate_conversation(conversation_id: str, body: CsatRequest, rt: RuntimeDep) -> ConversationOut:
+    return ConversationOut(**rt.engine.rate(conversation_id, body.score, body.comment).to_json())
 
 
 @router.get("/conversations/{conversation_id}/trace", summary="Agents: what the engine did on every turn")

@@ -24,6 +24,12 @@ class DemoSessionRequest(BaseModel):
     email: str = Field(min_length=3, max_length=320)
 
 
+class CsatRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+    score: int = Field(ge=1, le=5, strict=True, description="1 (very unhappy) to 5 (very happy).")
+    comment: str | None = Field(default=None, max_length=1000, description="Optional words from the customer.")
+
+
 class MessageOut(BaseModel):
     conversation_id: str
     seq: int

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 import klarsvar.storage.conversation_tables
-import klarsvar.storage.knowledge_tables  # noqa: F401  (knowledge tables in the metadata)
+import klarsvar.storage.knowledge_tables
+import klarsvar.storage.people_tables  # noqa: F401  (knowledge and people tables in the metadata)
 from klarsvar.storage.tables import Base
 
 config = context.config
