@@ -174,7 +174,9 @@ class KnowledgeBase:
             with self.db.session() as session:
                 return KnowledgeRepository(session).index_rows()
 
-        return cached_index((self.db.url, version), load)
+        # The version is a fresh uuid per ingest, so it names the content: copies of one database
+        # (the scenario runner's per-scenario worlds) share one loaded index.
+        return cached_index(("index", version), load)
 
     def stats(self) -> dict[str, object]:
         with self.db.session() as session:
