@@ -686,11 +686,7 @@ class Dialogue:
                 return
         if not order:
             return
-        if "instalments" not in order:
-            order = self._order_by_id(order["order_id"])
-            if not order:
-                return
-        self._order_intent(intent, order, u)
+        self._order_intent(intent, order, u)  # it fetches the full order when given a summary
 
     def _order_intent(self, intent: str, order: dict[str, Any], u: Understanding | None) -> None:
         if not order:
