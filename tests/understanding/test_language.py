@@ -92,3 +92,19 @@ def test_an_id_inside_a_sentence_does_not_hide_the_sentence_language() -> None:
 def test_detected_languages_are_supported_ones() -> None:
     for lang, text in CASES:
         assert detect(text)[0] in SUPPORTED, (lang, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [("Kan jeg få boliglån hos dere?", "nb"), ("Koodi on 123456", "fi"), ("Так, будь ласка", "uk"),
+     ("Áno, prosím", "sk"), ("Da, molim", "hr"), ("Jā, lūdzu", "lv")],
+)
+def test_a_few_words_do_not_move_the_conversation_to_a_neighbouring_language(text: str, previous: str) -> None:
+    # py3langid confuses neighbours (nb/da, fi/et, uk/ru…) on a few words: the conversation keeps its language.
+    assert detect(text, previous)[0] == previous
+
+
+def test_a_clear_sentence_still_moves_to_the_neighbour() -> None:
+    assert detect("Kan du spærre mit kort, jeg har mistet det", "nb")[0] == "da"
+    assert detect("Jag har inte fått mitt paket från Nordic Shoes", "nb")[0] == "sv"
+    assert detect("Я хочу поговорить с оператором, пожалуйста", "uk")[0] == "ru"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from klarsvar.accounts.models import (
@@ -225,6 +225,13 @@ class AccountsRepository:
         return old
 
     def next_id(self, prefix: str, table: type[ReturnRow] | type[DisputeRow] | type[DataRequestRow]) -> str:
+        # On PostgreSQL two turns run side by side: both would count the same rows and take the same
+        # id (a duplicate key, found by bench/load). The table's id lock, held until commit, makes the
+        # second one count after the first has committed. (SQLite has one writer at a time.)
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"klarsvar.next_id.{table.__tablename__}"}
+            )
         count = int(self.session.scalar(select(func.count()).select_from(table)) or 0)
         return f"{prefix}-{count + 1:05d}"
 

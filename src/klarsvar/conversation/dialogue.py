@@ -26,10 +26,24 @@ from klarsvar.understanding.entities import address_from_reply
 
 # Intents that need a verified customer.
 ACCOUNT_INTENTS = {
-    "payment_schedule", "order_status", "report_return", "extend_due_date", "pay_instalment",
-    "dispute_not_received", "dispute_faulty", "dispute_wrong_item", "dispute_cancelled_charged",
-    "freeze_card", "unfreeze_card", "unrecognised_purchase", "refund_status", "update_contact_details",
-    "data_export", "account_deletion", "card_status", "change_payment_method",
+    "payment_schedule",
+    "order_status",
+    "report_return",
+    "extend_due_date",
+    "pay_instalment",
+    "dispute_not_received",
+    "dispute_faulty",
+    "dispute_wrong_item",
+    "dispute_cancelled_charged",
+    "freeze_card",
+    "unfreeze_card",
+    "unrecognised_purchase",
+    "refund_status",
+    "update_contact_details",
+    "data_export",
+    "account_deletion",
+    "card_status",
+    "change_payment_method",
 }
 DISPUTE_REASONS = {
     "dispute_not_received": "not_received",
@@ -44,15 +58,74 @@ QUESTION_START = re.compile(
     r"quanto tempo|posso)\b"
 )
 # Cosine similarity to the nearest training example below which a short message is noise.
-NOVELTY = 0.885
+NOVELTY = 0.905
 # Below this the classifier's guess is not acted on: knowledge gets a try, then "not understood".
 MIN_CONFIDENCE = 0.30
+# A greeting with a question: the question's intent is taken when it scores at least this.
+GREETING_AND_MORE = 0.25
+# Knowledge confidence below which the help centre has nothing near the question.
+FAR_OFF = 0.05
+# ... when the classifier reads an account request with less confidence than this.
+FAR_OFF_INTENT = 0.7
+# A signed-in customer's question goes to the knowledge base first when general_question scores this.
+GENERAL_QUESTION_MIN = 0.2
 LOST_WORDS = lexicon._words(
-    "lost", "stolen", "missing", "tappat", "tappade", "stulen", "stulits", "borta", "verloren", "gestohlen",
-    "perdu", "perdue", "vole", "volee", "perdido", "perdida", "robado", "robada", "perso", "persa", "rubato",
-    "rubata", "kwijt", "gestolen", "zgubilem", "zgubilam", "skradziona", "kadonnut", "varastettu", "mistet",
-    "stjaalet", "stjalet", "roubado", "丢", "被偷",
+    "lost",
+    "stolen",
+    "missing",
+    "tappat",
+    "tappade",
+    "stulen",
+    "stulits",
+    "borta",
+    "verloren",
+    "gestohlen",
+    "perdu",
+    "perdue",
+    "vole",
+    "volee",
+    "perdido",
+    "perdida",
+    "robado",
+    "robada",
+    "perso",
+    "persa",
+    "rubato",
+    "rubata",
+    "kwijt",
+    "gestolen",
+    "zgubilem",
+    "zgubilam",
+    "skradziona",
+    "kadonnut",
+    "varastettu",
+    "mistet",
+    "stjaalet",
+    "stjalet",
+    "roubado",
+    "丢",
+    "被偷",
 )
+# Question marks: Latin, full-width (Chinese, Japanese), Arabic; Greek ends a question with ";".
+QUESTION_MARKS = "?？؟"
+GREEK_QUESTION_MARK = ";"
+
+
+_GREETING_CLAUSE = re.compile(r"^\W*\w+(?:\s+\w+){0,2}\s*[,!.:;，！。]\s*(?P<rest>\S.*)$", re.DOTALL)
+
+
+def after_greeting(text: str) -> str | None:
+    """The question after a short opening clause ("Hola, ¿cuánto…?" → "¿cuánto…?"), if any."""
+    m = _GREETING_CLAUSE.match(text)
+    return m.group("rest") if m and is_question(m.group("rest")) else None
+
+
+def is_question(text: str) -> bool:
+    return (
+        any(m in text for m in QUESTION_MARKS)
+        or text.rstrip().endswith(GREEK_QUESTION_MARK)
+        or bool(QUESTION_START.match(lexicon.fold(text)))
+    )
 
 
 @dataclass
@@ -100,6 +173,7 @@ class Dialogue:
         self.out = Outcome(reply=Reply(language))
         self._understanding: Understanding | None = None
         self._misses_before = state.not_understood_streak
+        self._question: str | None = None  # the question to ask the knowledge base, when not the whole text
 
     # --- helpers ---------------------------------------------------------------------
     @property
@@ -112,8 +186,7 @@ class Dialogue:
     def write(self, name: str, args: dict[str, Any]) -> ActionResult:
         result = self.backend.write(name, args)
         self.out.actions.append(ExecutedAction(name, args, result.ok, result.to_json()))
-        self.note("write", action=name, ok=result.ok,
-                  refusal=result.refusal.code.value if result.refusal else None)
+        self.note("write", action=name, ok=result.ok, refusal=result.refusal.code.value if result.refusal else None)
         return result
 
     def hand_over(self, reason: str, *, say: bool = True) -> None:
@@ -124,8 +197,11 @@ class Dialogue:
             "reason": reason,
             "wants": u.intent if u else None,
             "customer_said": u.text[:500] if u else None,
-            "facts": {"order": self.state.last_order_id, "verified": bool(self.customer_id),
-                      "pending": self.state.pending.action if self.state.pending else None},
+            "facts": {
+                "order": self.state.last_order_id,
+                "verified": bool(self.customer_id),
+                "pending": self.state.pending.action if self.state.pending else None,
+            },
             "actions": [{"name": a.name, "ok": a.ok} for a in self.out.actions],
             "earlier_actions": list(self.state.resolved_intents),
             "mood": self._mood(),
@@ -162,10 +238,17 @@ class Dialogue:
         if u.entities.card_number_masked:
             self.reply.say("pan_warning")
 
-        # 1. A request for a person always wins (policy 10).
+        # 1. A request for a person always wins (policy 10); so does a yes to a person just offered
+        # ("…Shall I connect you with a person?" "Yes please"). A one-time code is not read as a
+        # request on the model's word alone, only when the message asks for a person in so many words.
         typing_code = bool(s.awaiting and s.awaiting.slot == "otp" and u.entities.otp)
-        if (u.signals.wants_person or (u.intent == "human_request" and u.confidence >= 0.5)) and not typing_code:
-            self.note("handoff_rule", why="customer asked for a person")
+        asked = u.signals.wants_person or (u.intent == "human_request" and u.confidence >= 0.5)
+        if typing_code:
+            asked = lexicon.wants_person(u.text)
+        offered, s.person_offered = s.person_offered, False
+        accepted = offered and s.pending is None and self._says_yes(u)
+        if asked or accepted:
+            self.note("handoff_rule", why="customer asked for a person" if asked else "customer accepted a person")
             self.hand_over("customer_request")
             return self.out
 
@@ -195,18 +278,36 @@ class Dialogue:
         self._reask_pending_after_digression()
         return self.out
 
+    @staticmethod
+    def _says_yes(u: Understanding) -> bool:
+        if lexicon.is_no(u.text) or lexicon.is_cancel(u.text):
+            return False
+        return (lexicon.is_yes(u.text) and len(u.text.split()) <= 8) or (u.intent == "affirm" and u.confidence >= 0.5)
+
+    def _offer_person(self, key: str) -> None:
+        """Say something that offers a person: a yes to it next turn hands over."""
+        self.reply.say(key)
+        self.state.person_offered = True
+
     def continue_with(self, u: Understanding) -> Outcome:
         """After verification: carry on with the request that verification interrupted."""
         self._intent(u)
         self._reask_pending_after_digression()
         return self.out
 
+    def _venting(self, u: Understanding) -> bool:
+        """An upset first turn the model reads as a complaint, but that does not say "complaint"
+        in any language ("I'm so angry, why is my bill such a mess!"): a mood, not a filing."""
+        if not (u.signals.frustration and self.state.frustrated_streak == 1):
+            return False
+        return not lexicon.files_complaint(u.text)
+
     # --- verification ----------------------------------------------------------------
     def _needs_verification(self, u: Understanding) -> bool:
         if self.customer_id:
             return False
         if self.state.verification_locked:
-            self.reply.say("otp_locked")
+            self._offer_person("otp_locked")
             self.note("verification", result="locked")
             return True
         self.state.resume = {"text": u.text}
@@ -263,7 +364,7 @@ class Dialogue:
                 s.verification_locked = True
                 s.awaiting = None
                 s.resume = None
-                self.reply.say("otp_locked")
+                self._offer_person("otp_locked")
             else:
                 self.reply.say("otp_wrong")
             return True
@@ -292,8 +393,10 @@ class Dialogue:
         pending = s.pending
         assert pending is not None
         words = len(u.text.split())
-        says_no = lexicon.is_cancel(u.text) or (lexicon.is_no(u.text) and words <= 6) or (
-            u.intent in ("deny", "cancel") and u.confidence >= 0.5
+        says_no = (
+            lexicon.is_cancel(u.text)
+            or (lexicon.is_no(u.text) and words <= 6)
+            or (u.intent in ("deny", "cancel") and u.confidence >= 0.5)
         )
         says_yes = not says_no and (
             (lexicon.is_yes(u.text) and words <= 8) or (u.intent == "affirm" and u.confidence >= 0.5)
@@ -318,6 +421,7 @@ class Dialogue:
         pending = self.state.pending
         if pending is None or self.out.handoff or pending.confirm_key in self.reply.keys:
             return
+        self.state.person_offered = False  # the question asked last is the confirmation
         self.reply.say(pending.confirm_key, **self._params(pending.params))
 
     def _params(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -333,13 +437,21 @@ class Dialogue:
                 out[key] = value
         return out
 
-    def _propose(self, action: str, args: dict[str, Any], params: dict[str, Any], *,
-                 then_handoff: str | None = None, confirm_key: str | None = None) -> None:
+    def _propose(
+        self,
+        action: str,
+        args: dict[str, Any],
+        params: dict[str, Any],
+        *,
+        then_handoff: str | None = None,
+        confirm_key: str | None = None,
+    ) -> None:
         key = confirm_key or f"confirm.{action}"
         if action != "handoff":
             check = self.backend.check(action, args)
-            self.note("precheck", action=action, ok=check.ok,
-                      refusal=check.refusal.code.value if check.refusal else None)
+            self.note(
+                "precheck", action=action, ok=check.ok, refusal=check.refusal.code.value if check.refusal else None
+            )
             if not check.ok:
                 self._explain_refusal(check, params)
                 return
@@ -366,11 +478,16 @@ class Dialogue:
         if action == "report_return":
             self.reply.say("done.report_return", merchant=data["merchant"], date=_d(data["payments_paused_until"]))
         elif action == "extend_due_date":
-            self.reply.say("done.extend_due_date", merchant=data["merchant"], order=data["order_id"],
-                           date=_d(data["new_due_on"]))
+            self.reply.say(
+                "done.extend_due_date", merchant=data["merchant"], order=data["order_id"], date=_d(data["new_due_on"])
+            )
         elif action == "pay_instalment":
-            self.reply.say("done.pay_instalment", merchant=data["merchant"], order=data["order_id"],
-                           amount=_m(data.get("total") or data["amount"]))
+            self.reply.say(
+                "done.pay_instalment",
+                merchant=data["merchant"],
+                order=data["order_id"],
+                amount=_m(data.get("total") or data["amount"]),
+            )
         elif action == "open_dispute":
             self.reply.say("done.open_dispute", merchant=data["merchant"], ref=data["dispute_id"])
         elif action == "unfreeze_card":
@@ -391,18 +508,26 @@ class Dialogue:
         self.note("refused", action=result.action, code=code)
         if code in ("already_extended", "due_date_passed", "return_already_reported"):
             when = details.get("due_on") or details.get("paused_until")
-            self.reply.say(f"refused.{code}", merchant=p.get("merchant", ""), order=p.get("order", ""),
-                           date=_d(when))
+            self.reply.say(f"refused.{code}", merchant=p.get("merchant", ""), order=p.get("order", ""), date=_d(when))
         elif code == "not_pay_in_30":
             product = PRODUCT_NAMES.get(Product(details.get("product", "pay_in_30")), "")
-            self.reply.say("refused.not_pay_in_30", merchant=p.get("merchant", ""), order=p.get("order", ""),
-                           product=product)
+            self.reply.say(
+                "refused.not_pay_in_30", merchant=p.get("merchant", ""), order=p.get("order", ""), product=product
+            )
         elif code == "dispute_too_early":
-            self.reply.say("refused.dispute_too_early", merchant=p.get("merchant", ""), order=p.get("order", ""),
-                           date=_d(details.get("opens_on")))
+            self.reply.say(
+                "refused.dispute_too_early",
+                merchant=p.get("merchant", ""),
+                order=p.get("order", ""),
+                date=_d(details.get("opens_on")),
+            )
         elif code == "dispute_too_late":
-            self.reply.say("refused.dispute_too_late", merchant=p.get("merchant", ""), order=p.get("order", ""),
-                           date=_d(details.get("purchased_on")))
+            self.reply.say(
+                "refused.dispute_too_late",
+                merchant=p.get("merchant", ""),
+                order=p.get("order", ""),
+                date=_d(details.get("purchased_on")),
+            )
         elif code in ("dispute_already_open", "order_closed", "nothing_due"):
             self.reply.say(f"refused.{code}", merchant=p.get("merchant", ""), order=p.get("order", ""))
         elif code in ("card_already_frozen", "card_not_frozen"):
@@ -412,9 +537,9 @@ class Dialogue:
         elif code in ("request_already_open", "email_taken", "invalid_argument", "not_found"):
             self.reply.say(f"refused.{code}")
         elif code == "not_allowed_for_assistant":
-            self.reply.say("refused.amount_change")
+            self._offer_person("refused.amount_change")
         else:
-            self.reply.say("refused.generic")
+            self._offer_person("refused.generic")
 
     # --- slots -----------------------------------------------------------------------
     def _slot_step(self, u: Understanding) -> bool:
@@ -481,13 +606,30 @@ class Dialogue:
             self.note("novel", nearest=nearest)
             self._abstain(u)  # unlike anything customers write (gibberish): not understood
             return
-        if intent in ("affirm", "deny") and not (lexicon.is_yes(u.text) or lexicon.is_no(u.text)) \
-                and u.confidence < 0.6:
+        if (
+            intent == "greeting"
+            and words > 3
+            and is_question(u.text)
+            and len(u.intents) > 1
+            and u.intents[1][1] >= GREETING_AND_MORE
+        ):
+            # "Hi, how much do you charge if I pay late?": the hello is not what the message is about
+            intent = u.intents[1][0]
+            confident = True
+            self._question = after_greeting(u.text)
+            self.note("greeting_and_question", intent=intent)
+        if (
+            intent in ("affirm", "deny")
+            and not (lexicon.is_yes(u.text) or lexicon.is_no(u.text))
+            and u.confidence < 0.6
+        ):
             confident = False  # "yes" that contains no yes word: likely noise
         if intent == "complaint" and u.confidence < 0.5:
             confident = False
-        if intent == "unrecognised_purchase" and u.confidence < 0.7 and not (
-            lexicon.fraud_words(u.text) or u.entities.amounts_minor
+        if (
+            intent == "unrecognised_purchase"
+            and u.confidence < 0.7
+            and not (lexicon.fraud_words(u.text) or u.entities.amounts_minor)
         ):
             # Freezing a card is not done on a guess: a weak reading needs a word or an amount behind it.
             self.note("guardrail", why="fraud reading without evidence")
@@ -496,8 +638,14 @@ class Dialogue:
         if intent == "out_of_scope" and u.confidence >= 0.5:
             self._abstain(u)
             return
-        if u.signals.prompt_injection and intent not in ("general_question", "payment_schedule", "order_status",
-                                                          "refund_status", "card_status", "greeting"):
+        if u.signals.prompt_injection and intent not in (
+            "general_question",
+            "payment_schedule",
+            "order_status",
+            "refund_status",
+            "card_status",
+            "greeting",
+        ):
             self.note("guardrail", why="instructions in the message are not followed")
             intent = "amount_change_or_waiver"
         elif u.signals.suspected_fraud:
@@ -506,8 +654,11 @@ class Dialogue:
         if intent in ACCOUNT_INTENTS and self._general_question(u, signed_in=bool(self.customer_id)):
             if self._answer_from_knowledge(u):
                 return
-            if not self.customer_id and u.confidence < 0.5:
-                self._abstain(u)  # neither a policy question we can answer nor clearly about their account
+            if not self.customer_id and (
+                u.confidence < 0.5 or (u.confidence < FAR_OFF_INTENT and self._knowledge_far_off())
+            ):
+                # neither a policy question we can answer nor clearly about their account
+                self._abstain(u)
                 return
         if confident and intent in ACCOUNT_INTENTS and self._needs_verification(u):
             return
@@ -528,10 +679,16 @@ class Dialogue:
                 self.reply.say("anything_else")
         elif intent == "human_request":
             self.hand_over("customer_request")
+        elif intent == "complaint" and self._venting(u):
+            # Anger at a first upset turn reads like a complaint to the model; it is a mood, not a
+            # formal complaint: acknowledged above, then answered or offered a person. A second
+            # upset turn hands over (frustration).
+            self.note("complaint_as_mood")
+            self._knowledge_or_not_understood(u)
         elif intent == "complaint":
             self.hand_over("complaint")
         elif intent == "amount_change_or_waiver":
-            self.reply.say("refused.amount_change")
+            self._offer_person("refused.amount_change")
         elif intent in ("general_question", "out_of_scope"):
             self._knowledge_or_not_understood(u)
         elif intent in ("freeze_card", "unfreeze_card", "card_status", "unrecognised_purchase"):
@@ -540,8 +697,11 @@ class Dialogue:
             action = "request_data_export" if intent == "data_export" else "request_account_deletion"
             self._propose(action, {}, {})
         elif intent == "update_contact_details":
-            field_name = u.entities.contact_field or ("email" if u.entities.emails else None) or (
-                "phone" if u.entities.phones else None)
+            field_name = (
+                u.entities.contact_field
+                or ("email" if u.entities.emails else None)
+                or ("phone" if u.entities.phones else None)
+            )
             if field_name is None:
                 self.state.awaiting = Awaiting("contact_field", intent)
                 self.reply.say("ask_contact_field")
@@ -557,19 +717,29 @@ class Dialogue:
         """A policy question phrased like an account request ("how long are payments paused
         after a return?"): asked as a question, naming no order or card of the customer's, and
         the classifier either gives general_question real weight or is unsure of the rest."""
-        is_question = "?" in u.text or bool(QUESTION_START.match(lexicon.fold(u.text)))
         mine = bool(u.entities.order_ids or u.entities.card_ids or u.entities.last4)
-        if not is_question or mine:
+        if not is_question(u.text) or mine:
             return False
         if not signed_in:
             return True  # an anonymous visitor's question: general help first, verification if it needs their data
-        return u.score("general_question") >= 0.3 or u.confidence < 0.5
+        return u.score("general_question") >= GENERAL_QUESTION_MIN or u.confidence < 0.5
 
     def _answer_from_knowledge(self, u: Understanding) -> bool:
-        answer = self.knowledge.answer(u.text, lang=self.reply.language, detail=u.signals.asks_detail,
-                                       query_vector=u.extras.get("embedding"))
-        self.out.knowledge.append({"grounded": answer.grounded, "confidence": round(answer.confidence, 3),
-                                   "sources": [s.doc_id for s in answer.sources], "hits": answer.hits[:5]})
+        question = self._question or u.text  # without a leading "Hello," when there is one
+        answer = self.knowledge.answer(
+            question,
+            lang=self.reply.language,
+            detail=u.signals.asks_detail,
+            query_vector=None if self._question else u.extras.get("embedding"),
+        )
+        self.out.knowledge.append(
+            {
+                "grounded": answer.grounded,
+                "confidence": round(answer.confidence, 3),
+                "sources": [s.doc_id for s in answer.sources],
+                "hits": answer.hits[:5],
+            }
+        )
         if not (answer.grounded and answer.text):
             return False
         self.state.not_understood_streak = 0
@@ -580,6 +750,12 @@ class Dialogue:
         self.reply.say("source_line", titles=titles)
         self.note("knowledge", sources=[s.doc_id for s in answer.sources])
         return True
+
+    def _knowledge_far_off(self) -> bool:
+        """The help centre had nothing near the question (not a near miss): an anonymous
+        visitor asking about something Lumo does not do, not about their account."""
+        last = self.out.knowledge[-1] if self.out.knowledge else None
+        return last is not None and not last["grounded"] and float(last["confidence"]) < FAR_OFF
 
     def _knowledge_or_not_understood(self, u: Understanding) -> None:
         if self._answer_from_knowledge(u):
@@ -595,7 +771,7 @@ class Dialogue:
             return
         self.reply.grounded = False
         self.reply.abstained = True
-        self.reply.say("abstain")
+        self._offer_person("abstain")
 
     # --- orders ----------------------------------------------------------------------
     def _orders_list(self) -> list[dict[str, Any]]:
@@ -655,8 +831,11 @@ class Dialogue:
         if order is None:
             orders = self._orders_list()
             candidates = self._eligible(intent, orders)
-            if intent == "refund_status" and not any(o["status"] in ("returned", "refunded") for o in orders) \
-                    and self._answer_from_knowledge(u):
+            if (
+                intent == "refund_status"
+                and not any(o["status"] in ("returned", "refunded") for o in orders)
+                and self._answer_from_knowledge(u)
+            ):
                 return  # nothing of theirs is being refunded: the policy answers the question
             if not candidates:
                 if intent in ("payment_schedule", "pay_instalment") and orders:
@@ -734,8 +913,7 @@ class Dialogue:
 
     def _propose_dispute(self, order: dict[str, Any], reason: str) -> None:
         params = {"merchant": order["merchant"], "order": order["order_id"], "reason": f"@reason.{reason}"}
-        self._propose("open_dispute", {"order_id": order["order_id"], "reason": reason}, params,
-                      then_handoff="dispute")
+        self._propose("open_dispute", {"order_id": order["order_id"], "reason": reason}, params, then_handoff="dispute")
 
     def _say_next_payment(self, order: dict[str, Any], detail: bool = False) -> None:
         nxt = order.get("next_payment")
@@ -743,24 +921,45 @@ class Dialogue:
             self.reply.say("nothing_due", merchant=order["merchant"], order=order["order_id"])
             return
         if nxt["status"] == "missed":
-            self.reply.say("next_payment_missed", merchant=order["merchant"], order=order["order_id"],
-                           amount=_m(nxt["amount"]), date=_d(nxt["due_on"]))
-            fee = next((i.get("late_fee") for i in order.get("instalments", []) if i.get("late_fee")
-                        and i["status"] != "paid"), None)
+            self.reply.say(
+                "next_payment_missed",
+                merchant=order["merchant"],
+                order=order["order_id"],
+                amount=_m(nxt["amount"]),
+                date=_d(nxt["due_on"]),
+            )
+            fee = next(
+                (
+                    i.get("late_fee")
+                    for i in order.get("instalments", [])
+                    if i.get("late_fee") and i["status"] != "paid"
+                ),
+                None,
+            )
             if fee:
                 self.reply.say("late_fee_charged", fee=_m(fee))
         else:
-            self.reply.say("next_payment", merchant=order["merchant"], order=order["order_id"],
-                           amount=_m(nxt["amount"]), date=_d(nxt["due_on"]))
+            self.reply.say(
+                "next_payment",
+                merchant=order["merchant"],
+                order=order["order_id"],
+                amount=_m(nxt["amount"]),
+                date=_d(nxt["due_on"]),
+            )
         paused = order.get("payments_paused_until")
         if detail and paused and _d(paused) and _d(paused) >= _d(nxt["due_on"]):  # type: ignore[operator]
             self.reply.say("payments_paused", merchant=order["merchant"], order=order["order_id"], date=_d(paused))
 
     def _say_order_line(self, order: dict[str, Any]) -> None:
         product = PRODUCT_NAMES.get(Product(order["product"]), order["product"])
-        self.reply.say("order_line", merchant=order["merchant"], order=order["order_id"],
-                       amount=_m(order["amount"]), product=product,
-                       status=self.reply.fragment(f"status_{order['status']}"))
+        self.reply.say(
+            "order_line",
+            merchant=order["merchant"],
+            order=order["order_id"],
+            amount=_m(order["amount"]),
+            product=product,
+            status=self.reply.fragment(f"status_{order['status']}"),
+        )
 
     def _say_delivery(self, order: dict[str, Any]) -> None:
         if order.get("carrier_note") and order.get("delivered_on"):
@@ -780,12 +979,22 @@ class Dialogue:
             return
         r = refunds[-1]
         if r.get("on_card_by"):
-            self.reply.say("refund_status", merchant=order["merchant"], amount=_m(r["amount"]),
-                           registered=_d(r["registered_on"]), processed=_d(r["processed_by"]),
-                           on_card=_d(r["on_card_by"]))
+            self.reply.say(
+                "refund_status",
+                merchant=order["merchant"],
+                amount=_m(r["amount"]),
+                registered=_d(r["registered_on"]),
+                processed=_d(r["processed_by"]),
+                on_card=_d(r["on_card_by"]),
+            )
         else:
-            self.reply.say("refund_status_account", merchant=order["merchant"], amount=_m(r["amount"]),
-                           registered=_d(r["registered_on"]), processed=_d(r["processed_by"]))
+            self.reply.say(
+                "refund_status_account",
+                merchant=order["merchant"],
+                amount=_m(r["amount"]),
+                registered=_d(r["registered_on"]),
+                processed=_d(r["processed_by"]),
+            )
 
     def _list_orders(self, orders: list[dict[str, Any]]) -> None:
         self.reply.say("orders_intro")
@@ -880,8 +1089,7 @@ class Dialogue:
         self._propose_contact(field_name, value)
 
     def _propose_contact(self, field_name: str, value: str) -> None:
-        self._propose("update_contact_details", {field_name: value},
-                      {"field": f"@field.{field_name}", "value": value})
+        self._propose("update_contact_details", {field_name: value}, {"field": f"@field.{field_name}", "value": value})
 
 
 __all__ = ["Dialogue", "Outcome", "Source"]

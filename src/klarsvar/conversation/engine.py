@@ -99,7 +99,9 @@ class Engine:
     # --- conversations -----------------------------------------------------------------
     def start(self, *, customer_id: str | None = None, channel: str = "api",
               language: str | None = None) -> Conversation:
-        with self.db.session() as session:
+        # A write session: on SQLite a read transaction that then writes fails at once ("database is
+        # locked") when another writer committed in between; taking the write lock first waits instead.
+        with self.db.session(write=True) as session:
             if customer_id is not None and AccountsRepository(session).customer(customer_id) is None:
                 raise EngineError("unknown_customer", "No such customer.")
             conv = ConversationRepository(session).create(

@@ -38,6 +38,7 @@ class ConversationState:
     verification_locked: bool = False
     frustrated_streak: int = 0
     not_understood_streak: int = 0
+    person_offered: bool = False  # the last reply offered a person: a yes hands over
     last_order_id: str | None = None
     turns: int = 0
     resolved_intents: list[str] = field(default_factory=list)

@@ -74,6 +74,20 @@ def has_language(language: str) -> bool:
     return bool(_catalogue(language))
 
 
+def supported_language(raw: str | None) -> str:
+    """A language tag as a browser sends it ("ar", "pt-BR", "nn-NO") as one of ours, or English."""
+    code = (raw or "").strip().lower().replace("_", "-").split("-")[0]
+    code = {"no": "nb", "nn": "nb"}.get(code, code)
+    return code if has_language(code) else "en"
+
+
+def messages(prefix: str, language: str) -> dict[str, str]:
+    """Every message whose key starts with `prefix` (keys without it) in `language`, in English where
+    the language has none: the labels a client shows (the chat widget's are `widget.*`)."""
+    own = _catalogue(language)
+    return {key[len(prefix):]: own.get(key) or text for key, text in _catalogue("en").items() if key.startswith(prefix)}
+
+
 def template(key: str, language: str) -> tuple[str, str]:
     """The text of `key` in `language`, falling back to English; and the language used."""
     text = _catalogue(language).get(key)

@@ -327,7 +327,7 @@ class KnowledgeBase:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if re.search(r"[.!?:…]$", text) else text + "."
+    return text if re.search(r"[.!?:…。！？؟।]$", text) else text + "."
 
 
 def _limit_words(text: str, limit: int) -> str:

@@ -262,7 +262,7 @@ def build_index(version: str, rows: IndexRows) -> LoadedIndex:
         unit_doc=chunk_doc_arr[unit_chunk_arr] if unit_chunk else np.zeros(0, dtype=np.int64),
         unit_tokens=unit_token_sets,
         unit_texts=unit_texts,
-        unit_usable=np.array([PLACEHOLDER not in u and len(u.split()) >= 2 for u in unit_texts], dtype=bool),
+        unit_usable=np.array([PLACEHOLDER not in u and quotable(u) for u in unit_texts], dtype=bool),
         unit_quantity=np.array(
             [1.0 if states_quantity(p) else 0.5 if any(ch.isdigit() for ch in p) else 0.0 for p in plain],
             dtype=np.float32,
@@ -282,6 +282,12 @@ def build_index(version: str, rows: IndexRows) -> LoadedIndex:
         max_idf=max(idf.values(), default=1.0),
         number_names=number_names,
     )
+
+
+def quotable(unit: str) -> bool:
+    """Long enough to quote on its own: two words, or for scripts written without spaces
+    (Chinese, Japanese) six characters."""
+    return len(unit.split()) >= 2 or len(unit.strip()) >= 6
 
 
 def _centres(vectors: Matrix, langs: IntArray, n_languages: int) -> Matrix:

@@ -19,6 +19,7 @@ carry questions in languages the documents are not written in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from klarsvar.knowledge.scoring import Models
 from klarsvar.knowledge.text import (
     asked_kinds,
     asks_for_quantity,
+    numbers,
     tokens,
     yes_no_question,
 )
@@ -49,6 +51,7 @@ TOP_UNITS = 30  # the best units of all: an article's share of them is a feature
 POOL_DENSE = 40  # answer units taken by cosine ...
 POOL_LEXICAL = 40  # ... and by word overlap with the question
 POOL_ARTICLES = 3  # all units of the preferred versions of this many best-fused articles
+POOL_SAME_LANGUAGE = 10  # ... and this many best units (by cosine) in the customer's language
 HEADING_WEIGHT = 0.5  # a question word found only in the unit's heading counts half
 FALLBACK_LANGUAGE = "en"  # the version quoted when there is none in the customer's language
 
@@ -315,6 +318,9 @@ def unit_pool(index: LoadedIndex, scored: Scored, groups: list[int], lang: str |
         pool.update(int(u) for u in named[np.argsort(-scored.unit_attr[named], kind="stable")[:POOL_DENSE]])
     for g in groups[:POOL_ARTICLES]:
         pool.update(doc_units(index, scored, preferred_docs(index, scored, g, lang)[:1]))
+    if lang in index.languages:  # the best units written in the customer's language
+        mine = candidates[index.unit_lang[candidates] == index.languages.index(lang)]
+        pool.update(int(u) for u in mine[np.argsort(-scored.unit_sims[mine], kind="stable")[:POOL_SAME_LANGUAGE]])
     return sorted(pool)
 
 
@@ -423,10 +429,59 @@ def analyse(index: LoadedIndex, scored: Scored, lang: str | None, models: Models
     if not units:
         return Analysis(groups, rows, [], {}, 0.0)
     features = question_features(
-        units, rows, known=known(index, scored), lang_known=float(bool(lang) and lang in index.languages)
+        units,
+        rows,
+        known=known(index, scored),
+        lang_known=language_share(index, lang),
+        agreeing=agreeing_groups(units, lambda u: index.unit_texts[u.unit]),
     )
     features.update(standing(index, scored))
-    return Analysis(groups, rows, _cite_best_article(index, units), features, models.confidence.probability(features))
+    units = _in_customer_language(index, _cite_best_article(index, units), lang)
+    return Analysis(groups, rows, units, features, models.confidence.probability(features))
+
+
+def language_share(index: LoadedIndex, lang: str | None) -> float:
+    """The share of articles with a version in `lang`: 1 where the help centre is written in the
+    question's language, small where only a FAQ is, 0 where nothing is."""
+    if not lang or not index.group_docs:
+        return 0.0
+    with_lang = sum(1 for docs in index.group_docs if any(index.doc_langs[d] == lang for d in docs))
+    return with_lang / len(index.group_docs)
+
+
+def unit_figures(index: LoadedIndex, unit: int) -> frozenset[str]:
+    """The numbers a unit states, normalised (text.numbers): what "the same fact" is compared on."""
+    return frozenset(numbers(index.unit_texts[unit]))
+
+
+def agreeing_groups(units: list[UnitCandidate], text: Callable[[UnitCandidate], str]) -> frozenset[int]:
+    """The articles that state the best unit's fact too: one of their pooled units (best first)
+    has the same numbers as the best unit (help centres repeat their figures: a FAQ and the
+    article behind it). They back the answer rather than compete with it."""
+    best = units[0]
+    figures = frozenset(numbers(text(best)))
+    if not figures:
+        return frozenset({best.group})
+    return frozenset({best.group} | {u.group for u in units if frozenset(numbers(text(u))) == figures})
+
+
+def _in_customer_language(index: LoadedIndex, units: list[UnitCandidate], lang: str | None) -> list[UnitCandidate]:
+    """When the best unit is not in the customer's language and its article has no version in
+    it, but pooled units in that language state its figures (the FAQ behind the article),
+    the one closest to the question answers: the same fact, in the customer's words."""
+    best = units[0]
+    if not lang or index.doc_langs[best.doc] == lang:
+        return units
+    if any(index.doc_langs[d] == lang for d in index.group_docs[best.group]):
+        return units  # answer_units quotes the article's own version in `lang`
+    figures = unit_figures(index, best.unit)
+    if not figures:
+        return units
+    same = [u for u in units[1:] if index.doc_langs[u.doc] == lang and figures <= unit_figures(index, u.unit)]
+    if not same:
+        return units
+    chosen = max(same, key=lambda u: u.features.get("sim", 0.0))
+    return [chosen] + [x for x in units if x is not chosen]
 
 
 def _cite_best_article(index: LoadedIndex, units: list[UnitCandidate]) -> list[UnitCandidate]:
@@ -468,7 +523,8 @@ def answer_units(
     """The units of the answer's article in the version to quote (`lang`, else English), best first.
 
     The best unit of the pool names the article; when it is in another version of the
-    article, the units of the preferred version are scored and the best of them answers.
+    article, the units of the preferred version are scored and the best of them answers,
+    except that a unit stating the best unit's figures goes first (the same fact, translated).
     """
     best = analysis.best
     if best is None:
@@ -477,8 +533,10 @@ def answer_units(
     doc = docs[0] if docs else best.doc
     if doc == best.doc:
         return [u for u in analysis.units if u.doc == doc]
-    units = doc_units(index, scored, [doc])
-    return _score_units(index, scored, units, analysis.group_features, lang, models)
+    units = _score_units(index, scored, doc_units(index, scored, [doc]), analysis.group_features, lang, models)
+    figures = unit_figures(index, best.unit)
+    same = [u for u in units if figures and figures <= unit_figures(index, u.unit)]
+    return same[:1] + [u for u in units if u not in same[:1]]
 
 
 def standing(index: LoadedIndex, scored: Scored) -> dict[str, float]:
@@ -499,12 +557,19 @@ def standing(index: LoadedIndex, scored: Scored) -> dict[str, float]:
 
 
 def question_features(
-    units: list[UnitCandidate], groups: dict[int, dict[str, float]], *, known: float, lang_known: float
+    units: list[UnitCandidate],
+    groups: dict[int, dict[str, float]],
+    *,
+    known: float,
+    lang_known: float,
+    agreeing: frozenset[int] = frozenset(),
 ) -> dict[str, float]:
     """The features the confidence model may use (scoring.QUESTION_FEATURES), from the scored
-    unit pool (best first) and the articles' features."""
+    unit pool (best first) and the articles' features. `agreeing`: articles that state the best
+    unit's fact too (see agreeing_groups); they count with the best article, not against it."""
     best = units[0]
-    other = next((u.score for u in units if u.group != best.group), best.score - 5.0)
+    backing = agreeing | {best.group}
+    other = next((u.score for u in units if u.group not in backing), best.score - 5.0)
     article = groups.get(best.group, {})
     rows = list(groups.values())
     best_lexical = max((r["lexical"] for r in rows), default=0.0)
@@ -513,7 +578,7 @@ def question_features(
     )
     scores = np.array([u.score for u in units], dtype=np.float64)
     weights = np.exp(scores - scores.max())
-    mass = float(weights[[u.group == best.group for u in units]].sum() / weights.sum())
+    mass = float(weights[[u.group in backing for u in units]].sum() / weights.sum())
     cross = 1.0 - lang_known
     out = {
         "top": best.score,

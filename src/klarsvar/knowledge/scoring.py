@@ -81,7 +81,7 @@ QUESTION_FEATURES = (
     "kind",  # ... it states the kind of number asked for
     "quantity",
     "known",  # IDF-weighted share of the question's words that occur anywhere in the visible documents
-    "lang_known",  # 1 when the documents exist in the question's language
+    "lang_known",  # the share of articles with a version in the question's language (ranking.language_share)
     "agree",  # the dense and the lexical rankings put the best unit's article first (0, 0.5, 1)
     # of the best unit's article (see GROUP_FEATURES)
     "raw",

@@ -135,7 +135,19 @@ _ABBREVIATIONS = frozenset(
         "max",
     ]
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'„«(¿¡]?[A-ZÄÖÜÅÉÈÀÁÓÚÑ0-9€$£])")
+# A sentence ends at . ! ? (and the Arabic and Devanagari marks) before a space and a
+# capital, a digit or a letter of a script without case (Arabic, Hebrew, Devanagari…); at the
+# Chinese/Japanese full stops with or without a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+(?=[\"'„«(¿¡]?(\w|[€$£]))|(?<=[。！？])\s*(?=\S)")
+_OPENERS = "\"'„«(¿¡"
+_LATIN_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜÅÉÈÀÁÓÚÑ")
+
+
+def _starts_sentence(text: str) -> bool:
+    ch = text.lstrip(_OPENERS)[:1]
+    if not ch:
+        return False
+    return ch.isdigit() or ch in "€$£" or ch in _LATIN_CAPITALS
 
 
 def sentences(text: str) -> list[str]:
@@ -147,9 +159,18 @@ def sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         candidate = text[start : match.start()]
-        last = candidate.rsplit(" ", 1)[-1].rstrip(".").lower()
-        if last in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last) or len(candidate.split()) < 2:
-            continue
+        if text[match.start() - 1 : match.start()] in "。！？" and match.start() > 0:
+            if len(candidate.strip()) < 2:
+                continue
+        else:
+            last = candidate.rsplit(" ", 1)[-1].rstrip(".").lower()
+            if (
+                not _starts_sentence(text[match.end() :])
+                or last in _ABBREVIATIONS
+                or re.fullmatch(r"[a-z]", last)
+                or len(candidate.split()) < 2
+            ):
+                continue
         parts.append(candidate.strip())
         start = match.end()
     parts.append(text[start:].strip())

@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import sklearn
-import yaml
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
@@ -77,19 +76,25 @@ class Example:
     language: str
 
 
+def language_files(directory: Path = EXAMPLES_DIR) -> list[Path]:
+    """`<lang>.yaml` and the further training examples in `more/<lang>.yaml` (same shape)."""
+    return sorted(directory.glob("*.yaml")) + sorted((directory / "more").glob("*.yaml"))
+
+
 def load_examples(split: str = "train", directory: Path = EXAMPLES_DIR, extra: bool = True) -> list[Example]:
-    """The examples of one split: `<lang>.yaml` (language -> intent -> split -> texts), and with
-    `extra` the additional examples of one intent in `extra/<intent>.yaml` (split -> language -> texts)."""
+    """The examples of one split: `<lang>.yaml` and `more/<lang>.yaml` (language -> intent ->
+    split -> texts), and with `extra` the additional examples of one intent in
+    `extra/<intent>.yaml` (split -> language -> texts)."""
     out: list[Example] = []
-    for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path in language_files(directory):
+        data = emb.read_yaml(path) or {}
         lang = str(data.get("language", path.stem))
         for intent, splits in (data.get("intents") or {}).items():
             for text in (splits or {}).get(split, []) or []:
                 out.append(Example(str(text), str(intent), lang))
     if extra:
         for path in sorted((directory / "extra").glob("*.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = emb.read_yaml(path) or {}
             intent = str(data.get("intent", path.stem))
             for lang, texts in (data.get(split) or {}).items():
                 out.extend(Example(str(text), intent, str(lang)) for text in texts or [])
@@ -228,8 +233,8 @@ def example_vectors(
 
 def examples_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
     digest = hashlib.sha256(sklearn.__version__.encode())
-    for path in sorted(directory.glob("*.yaml")) + sorted((directory / "extra").glob("*.yaml")):
-        digest.update(path.name.encode())
+    for path in language_files(directory) + sorted((directory / "extra").glob("*.yaml")):
+        digest.update(str(path.relative_to(directory)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -211,16 +211,23 @@ class EmbeddingCache:
         return dropped
 
 
+def read_yaml(path: Path) -> Any:
+    """A YAML file, with libyaml's C loader when PyYAML has it (ten times faster on the examples)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader either way
+
+
 def example_texts(directory: Path = EXAMPLES_DIR) -> list[str]:
     """Every example text of every language and split, in file order, without repeats (by key)."""
     seen: set[str] = set()
     out: list[str] = []
     groups: list[Any] = []
-    for path in sorted(directory.glob("*.yaml")):  # language -> intent -> split -> texts
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path in sorted(directory.glob("*.yaml")) + sorted((directory / "more").glob("*.yaml")):
+        # language -> intent -> split -> texts
+        data = read_yaml(path) or {}
         groups.extend(splits for splits in (data.get("intents") or {}).values())
     for path in sorted((directory / "extra").glob("*.yaml")):  # one intent: split -> language -> texts
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         groups.extend(data.get(split) for split in ("train", "test"))
     for group in groups:
         for texts in (group or {}).values():

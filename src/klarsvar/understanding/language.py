@@ -38,6 +38,14 @@ _SCRIPT_LANG = [
     (re.compile(r"[\u0900-\u097f]"), "hi"),
     (re.compile(r"[\u0370-\u03ff]"), "el"),
 ]
+# Neighbours py3langid confuses on a few words ("Koodi on 123456" reads as Estonian, "Так, будь ласка"
+# as Russian, "Kan jeg få boliglån hos dere?" as Danish): a conversation moves from one to its neighbour
+# only when the message is clearly more the other (by NEIGHBOUR_MARGIN, or SHORT_NEIGHBOUR_MARGIN for
+# up to three words). Customers switch between English and their language; rarely between neighbours.
+_NEIGHBOURS = ({"da", "nb", "sv"}, {"cs", "sk"}, {"hr", "sl"}, {"ru", "uk", "bg"}, {"fi", "et"}, {"lv", "lt"},
+               {"es", "pt"})
+NEIGHBOUR_MARGIN = 1.5
+SHORT_NEIGHBOUR_MARGIN = 10.0
 _NOISE = re.compile(r"\[card •+ \d{4}\]|[OoKk]-\d+|\S+@\S+|\+?\d[\d\s\-]{5,}\d|\d+([.,]\d+)?|[€$£%]")
 
 
@@ -83,6 +91,11 @@ def detect(text: str, previous: str | None = None) -> tuple[str, float]:
         scored.append((code, prob * weight))
     total = sum(s for _, s in scored) or 1.0
     best, best_score = max(scored, key=lambda x: x[1])
+    if previous and best != previous and any(best in group and previous in group for group in _NEIGHBOURS):
+        kept = next((s for code, s in scored if code == previous), 0.0)
+        margin = SHORT_NEIGHBOUR_MARGIN if words <= 3 else NEIGHBOUR_MARGIN
+        if best_score < margin * kept:
+            best, best_score = previous, kept
     confidence = best_score / total
     if words <= 1 and len(stripped) < 6 and previous:
         return previous, confidence

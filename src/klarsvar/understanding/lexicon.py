@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from klarsvar.understanding import person_cues
+
 # Letters that are not "letter + accent" in Unicode, so NFKD leaves them as they are.
 _PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i"})
 
@@ -24,124 +26,67 @@ def _substrings(*items: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(fold(i)) for i in items))
 
 
-# A person, in 35 languages and several phrasings.
-# Explicit requests ("real person", "talk to a human", "转人工") count wherever they appear.
-HUMAN_WORDS = _words(
-    # en
-    "real person", "live person", "someone real", "human being", "customer service rep", "real human", "live agent",
-    "human agent", "not a bot", "no bots?", "talk to (?:a |an |some|a real |a live )?(?:one|body|person|human|agent|operator|representative)",
-    r"speak (?:to|with) (?:a |an |some|a real |a live )?(?:one|body|person|human|agent|operator|representative|manager)",
-    r"(?:transfer|connect|put) me (?:to|with|through to) (?:a |an |some)?(?:one|body|person|human|agent|operator)",
-    # sv
-    "en manniska", "riktig person", "prata med nagon", "prata med en manniska", "prata med en person",
-    # da / nb
-    "et menneske", "rigtig person", "ekte person", "tale med en", "snakke med en",
-    # fi
-    "oikea ihminen", "oikean ihmisen", "ihmisen kanssa", "lihaa ja verta",
-    r"joku (?:teidan )?(?:tiimista|tiimistanne|henkilokunnasta|henkilokunnastanne)",
-    # de
-    "echte person", "echten person", "echten menschen", "echter mensch", "einem menschen",
-    # nl
-    "echt mens", "echte mens", "echt persoon", "echte persoon", "met een persoon", "echt iemand", "iemand echt",
-    "vlees en bloed", "menselijk contact",
-    # fr
-    "un humain", "vraie personne", "agent humain", "une vraie personne", "un etre humain", "quelqu'un de vrai",
-    "quelqu'un de reel", "jemand echten", "jemand echtes", "alguien de verdad",
-    # es / pt / it
-    "un humano", "persona real", "humano de verdade", "persona vera", "un operatore", "persona de verdad",
-    "pessoa real", "uma pessoa de verdade", "alguem de verdade", "qualcuno di vero", "qualcuno in carne e ossa",
-    "alguien de verdad", "alguien real", "carne y hueso", "qualcuno di reale", "qualcuno reale", "carne e ossa",
-    "carne e osso",
-    r"(?:hablar|comunicarme|hablo) con otra persona", r"parlare con (?:un'?|un )?altra persona",
-    r"falar com outra pessoa", r"(?:talk|speak) (?:to|with) (?:another|a different) (?:person|human|agent)",
-    # pl / cs / sk
-    "zywy czlowiek", "prawdziwa osoba", "prawdziwym czlowiekiem", "kogos prawdziwego",
-    "clovek", "clovekem", "operatora", "operatorom", "pracovnik", "pracovnikom", "zivy clovek",
-    # hu / ro / bg / el / hr / sl
-    "ugyintezo", "ugyintezovel", "emberrel", "egy emberrel", "operator uman", "un om real", "cu un om",
-    "оператор", "човек", "служител", "άνθρωπο", "ανθρωπο", "εκπρόσωπο", "εκπροσωπο", "υπάλληλο", "υπαλληλο",
-    "covjek", "covjekom", "djelatnik", "djelatnikom", "clovekom", "cloveka", "operaterjem",
-    # et / lv / lt / ga
-    "inimene", "inimesega", "klienditeenindaja", "cilveks", "cilveku", "operatoru", "zmogus", "zmogumi",
-    "konsultantu", "operatoriumi", "duine", "duine daonna", "gníomhaire", "gniomhaire",
-    # tr / ru / uk
-    "insan", "insanla", "temsilci", "temsilciyle", "canli destek", "musteri temsilcisi",
-    "человек", "человеком", "оператор", "оператором", "живой человек", "сотрудник", "консультант",
-    "людина", "людиною", "оператором", "працівник", "консультантом",
-    # ar / he / hi / vi / id
-    "موظف", "شخص", "إنسان", "انسان", "ممثل", "خدمة العملاء", "נציג", "אדם", "בן אדם", "נציגה",
-    "इंसान", "व्यक्ति", "एजेंट", "प्रतिनिधि", "nguoi that", "nhan vien", "tu van vien",
-    "manusia", "orang sungguhan", "petugas", "agen",
+# A request for a person, in the 35 languages (the tables are in person_cues.py).
+
+
+class _Cue:
+    """One kind of cue over all languages: whole words, and running text for Chinese, Japanese, Korean."""
+
+    def __init__(self, bounded: list[str], unbounded: list[str]) -> None:
+        self.patterns = [p for p in (_words(*bounded) if bounded else None,
+                                     re.compile("|".join(fold(i) for i in unbounded)) if unbounded else None) if p]
+
+    def search(self, folded: str) -> bool:
+        return any(p.search(folded) for p in self.patterns)
+
+    def sub(self, folded: str) -> str:
+        """Blank the matches out, keeping every other character where it was."""
+        for p in self.patterns:
+            folded = p.sub(lambda m: " " * len(m.group(0)), folded)
+        return folded
+
+    def spans(self, folded: str) -> list[tuple[int, int]]:
+        return [m.span() for p in self.patterns for m in p.finditer(folded) if m.end() > m.start()]
+
+
+def _cue(kind: str, *extra: str) -> _Cue:
+    bounded: list[str] = list(extra)
+    unbounded: list[str] = []
+    for lang, cues in person_cues.CUES.items():
+        (unbounded if lang in person_cues.UNBOUNDED else bounded).extend(getattr(cues, kind))
+    return _Cue(bounded, unbounded)
+
+
+_BOT = "(?:" + "|".join(person_cues.BOT_WORDS) + ")"
+_NEG = "(?:" + "|".join(person_cues.NEGATIONS) + ")"
+PERSON_EXPLICIT = _cue("explicit", rf"{_NEG} (?:\w+ ){{0,4}}(?:(?:a|an|the|un|une|um|uma|una|uno|ein|einen|einem|en|ett|et|een|o) )?{_BOT}", rf"{_BOT} (?:\w+ ){{0,2}}{_NEG}")
+PERSON_NOUNS = _cue("nouns")
+PERSON_SOMEONE = _cue("someone")
+PERSON_ASKS = _cue("asks")
+PERSON_TALK = _cue("talk")
+PERSON_FILLERS = _cue("fillers")
+PERSON_ALONE = _cue("alone")
+PERSON_MENTIONS = _cue("mentions")
+# A shop's or someone's own staff ("the shop's customer service", "ein Mitarbeiter des Händlers"):
+# a person word this close to one of these is not Lumo's.
+SHOP_WORDS = _Cue(
+    ["shop", "shops", "store", "merchant", "seller", "retailer", "vendor", "webshop", "butik", "butiken", "butikens",
+     "handlare", "handlaren", "handlarens", "butikken", "butikkens", "forhandler", "forhandleren", "forhandlerens",
+     "kauppa", "kaupan", "myyja", "myyjan", "verkkokaupan", "handler", "handlers", "haendlers", "ladens", "laden",
+     "verkaufer", "verkaufers", "winkel", "verkoper", "marchand", "magasin", "boutique", "vendeur", "commercant",
+     "tienda", "comercio", "vendedor", "negozio", "venditore", "commerciante", "loja", "comerciante", r"sklep\w*",
+     r"sprzedawc\w*", r"obchod\w*", r"prodejc\w*", r"eshop\w*", r"predajc\w*", r"bolt\w*", r"uzlet\w*",
+     r"kereskedo\w*", r"magazin\w*", r"comerciant\w*", r"vanzator\w*", r"магазин\w*", r"търговец\w*",
+     r"продав\w*", r"καταστημ\w*", r"εμπορ\w*", r"trgovin\w*", r"trgov\w*", r"prodava\w*", r"prodajal\w*",
+     "poe", "kaupmehe", "muuja", r"veikal\w*", r"tirgotaj\w*", r"parduotuv\w*", r"pardavej\w*", "siopa",
+     "tsiopa", "ceannai", r"magaza\w*", r"satici\w*", "متجر", "المتجر", "التاجر", "تاجر", "البائع", "المحل",
+     "חנות", "החנות", "המוכר", r"दुकान\w*", "विक्रेता", "cua hang", "nguoi ban", "toko", "penjual", r"merchant\w*"],
+    ["商家", "店铺", "卖家", "お店", "ショップ", "販売店", "店舗", "가게", "쇼핑몰", "판매자", "매장"],
 )
-HUMAN_SUBSTRINGS = _substrings(
-    "人工", "真人", "转人工", "人工客服", "オペレーター", "担当者", "人間", "상담원", "사람", "직원",
-)
-# Words that name a person to talk to, but also turn up in ordinary sentences ("the parcel
-# was for another person", "the shop's customer service", "a Mitarbeiter of the shop said").
-# Typed alone (policy 10: "agent", "human") or with a request in the message, they count.
-HUMAN_NOUNS = _words(
-    # en
-    "agent", "human", "person", "operator", "representative", "supervisor", "manager",
-    # sv / da / nb
-    "manniska", "manniskor", "handlaggare", "handlaggaren", "kundtjanst", "kundtjansten", "menneske", "medarbejder",
-    "kundeservice", "saksbehandler", "radgiver",
-    # fi
-    "ihminen", "ihmisen", "asiakaspalvelija", "asiakaspalvelijan", "asiakaspalvelijalle", "asiakaspalvelijaa",
-    "virkailija", "virkailijalle", "asiakaspalvelu", "asiakaspalveluun", "henkilo", "henkilolle", "neuvojan",
-    "neuvojalle", "ihmiselle",
-    # de
-    "mensch", "menschen", "mitarbeiter", "mitarbeiterin", "berater", "beraterin", "sachbearbeiter", "kundendienst",
-    "kundenservice", "vorgesetzten",
-    # nl
-    "medewerker", "een mens", "met een mens", "persoon", "klantenservice", "klantendienst",
-    # fr
-    "conseiller", "conseillere", "humain", "personne", "operateur", "service client",
-    # es / pt / it
-    "persona", "humano", "asesor", "asesora", "operador", "operadora", "agente", "pessoa", "atendente",
-    "operatore", "umano", "consulente", "servizio clienti",
-    # pl
-    "konsultant", "konsultanta", "konsultantem", "czlowiek", "czlowiekiem", "pracownik", "pracownika",
-    "pracownikiem", "pracownikowi", "osoba", "osoby", "osoba", "doradca", "doradca", "przedstawicielem",
-    # colleagues, employees, customer service
-    "colleague", "employee", "customer service", "support rep", "kollega", "kollegan", "medarbetare", "chef",
-    "kundservice", "kollegen", "angestellten", "servicemitarbeiter", "collega", "leidinggevende", "collaborateur",
-    "collaborateurs", "collegue", "employe", "responsable", "teleoperador", "empleado", "atencion al cliente",
-    "addetto", "responsabile", "assistenza clienti", "colaborador", "colega", "responsavel", "apoio ao cliente",
-    "tyontekija", "tukihenkilolle", "agentille", "agenta",
-    "empleada", "atencion al publico", "servicio al cliente", "dipendente", "servizio clienti", "menselijke",
-    "menselijk", "klantendienst", "klantenservice", "servico de clientes", "servico ao cliente",
-    "atendimento ao cliente", "funcionario", "funcionaria", "colaboradora",
-)
-HUMAN_NOUN_SUBSTRINGS = _substrings("客服", "工作人员", "找人", "活人")
-# Asking for something: with one of these, a person-word above is a request.
-REQUEST_CUES = _words(
-    "want", "wanna", "need", "talk", "speak", "chat with", "connect", "transfer", "put me", "get me", "give me",
-    "let me", "i'd like", "id like", "would like", "can i", "could i", "may i", "please", "pls", "prefer", "rather",
-    "vill", "prata", "tala", "snacka", "koppla", "kan jag fa", "behover", "hellre", "snalla",
-    "jeg vil", "vil gerne", "vil tale", "tale", "snakke", "stil mig", "sett meg", "kan jeg fa", "ma jeg fa", "har brug for", "trenger", "gerne",
-    "helst", "onsker",
-    "haluan", "haluaisin", "puhua", "yhdista", "yhdistakaa", "siirra", "voinko", "saanko", "tarvitsen",
-    "mieluummin",
-    "ich will", "mochte", "sprechen", "reden", "verbinden", "verbinde", "bitte", "brauche", "lieber", "hatte gern",
-    "kann ich",
-    "wil", "spreken", "praten", "verbind", "graag", "liever", "kan ik", "mag ik", "alsjeblieft", "aub",
-    "in contact",
-    "veux", "voudrais", "parler", "passez-moi", "passe-moi", "mettre en relation", "s'il vous plait", "svp",
-    "puis-je", "besoin", "prefere", "plutot",
-    "quiero", "quisiera", "hablar", "pasame", "paseme", "necesito", "por favor", "puedo", "prefiero", "comunicar",
-    "voglio", "vorrei", "parlare", "passami", "mi passi", "ho bisogno", "per favore", "posso", "preferisco",
-    "quero", "queria", "gostaria", "falar", "passe-me", "preciso", "prefiro",
-    "chce", "chcialbym", "chcialabym", "porozmawiac", "rozmawiac", "polacz", "poprosze", "prosze", "potrzebuje",
-    "wole", "moge", "przekaz",
-    "send me", "send mig", "escalate", "transferer", "transferez", "transferir", "transfira", "transfiera", "ge mig", "geef me", "hol mir", "donnez-moi", "daj mi", "passa-me",
-    "transfiereme", "pasas", "weiterleiten", "leiten", "ohjaa", "laheta", "hae", "hent", "draag me over",
-    "mettez-moi", "mi metti", "encaminha", "gostava", "j'aimerais", "souhaite", "desidero", "zalezy", "przekazac",
-    "chatta", "chatear", "jutella", "me gustaria", "contactar", "atender", "atendiera",
-)
-REQUEST_CUE_SUBSTRINGS = _substrings("要", "想", "找", "转", "请", "叫")
 # Not a request for one: someone else ("for another person"), or a complaint about staff
 # ("a Mitarbeiter was rude": a complaint, handed over as one).
-NOT_A_REQUEST = _words(
+NOT_A_REQUEST = _cue(
+    "not_a_request",
     "another person", "other person", "someone else", "annan person", "anden person", "andre person",
     "toisen ihmisen", "toiselle ihmiselle", "toinen ihminen", "toiselle henkilolle", "andere person",
     "anderen person", "anderen menschen", "ander persoon", "andere persoon", "autre personne", "otra persona",
@@ -169,11 +114,6 @@ SERVICE_VERDICT = _words(
     r"(?:najgorsza|najgorszy|fatalna|fatalny|beznadziejna|beznadziejny) (?:obsluga(?: klienta)?|serwis)",
     r"(?:surkein|huonoin|kurja|huono) asiakaspalvelu",
 )
-NOT_A_REQUEST_SUBSTRINGS = _substrings("别人", "其他人", "投诉", "态度", "是lumo客服", "是客服")
-# Phrases where a 'person' word does NOT ask for one ("not a person I know").
-HUMAN_NEGATIVE = _words("personal data", "personuppgifter", "persondata", "personnummer", "personlig",
-                        "in person", "personally", "human resources")
-
 YES_WORDS = _words(
     "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "go ahead", "do it", "please do", "correct", "confirm",
     "ja", "jo", "japp", "gor det", "ja tack", "kor", "absolut", "javisst", "ja bitte", "gerne", "mach das",
@@ -284,32 +224,120 @@ def matches(pattern: re.Pattern[str], folded: str) -> bool:
     return bool(pattern.search(folded))
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_LETTER = re.compile(r"[^\W\d_]")
+_CLAUSE_END = re.compile(r"[,.;:!?¿¡،؟。！？、]")
+
+
+def _person_fold(text: str) -> str:
+    return fold(text).replace("’", "'").replace("`", "'")
+
+
+def _near_a_shop(folded: str, start: int, end: int) -> bool:
+    """A person word within a couple of words of a shop or merchant in the same clause: their staff."""
+    left = _CLAUSE_END.split(folded[max(0, start - 40):start])[-1]
+    right = _CLAUSE_END.split(folded[end:end + 40])[0]
+    near = " ".join(left.split()[-3:]) + " | " + " ".join(right.split()[:3])
+    return SHOP_WORDS.search(near)
+
+
+def _lumo_people(folded: str, blanked: str) -> list[tuple[int, int]]:
+    """Where the message names someone at Lumo: person words outside mentions (`blanked` is `folded`
+    with the mentions blanked out), and not a shop's staff."""
+    return [(a, b) for a, b in PERSON_NOUNS.spans(blanked) if not _near_a_shop(folded, a, b)]
+
+
+# Filing a complaint, in so many words (word starts; Chinese, Japanese, Korean as running text).
+_COMPLAINT_STEMS = (
+    "complain",
+    "complaint",
+    "plainte",
+    "plaindre",
+    "reclamation",
+    "reclamacion",
+    "reclamo",
+    "reclamacao",
+    "reclamatie",
+    "queja",
+    "queixa",
+    "beschwer",
+    "klag",
+    "klacht",
+    "reklamation",
+    "valitu",
+    "valitta",
+    "skarg",
+    "stiznost",
+    "staznost",
+    "panasz",
+    "plang",
+    "оплакван",
+    "жалоб",
+    "скарг",
+    "sikayet",
+    "gearan",
+    "kaebus",
+    "kaeba",
+    "sudzib",
+    "skund",
+    "pritozb",
+    "zalb",
+    "prigovor",
+    "καταγγελ",
+    "παραπον",
+    "keluhan",
+    "pengaduan",
+    "khieu nai",
+    "शिकायत",
+    "شكو",
+    "شكاو",
+    "תלונ",
+)
+COMPLAINT_WORDS = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in _COMPLAINT_STEMS) + r")")
+COMPLAINT_SUBSTRINGS = _substrings("投诉", "投訴", "苦情", "クレーム", "불만", "민원", "항의")
+
+
+def files_complaint(text: str) -> bool:
+    """The message files a complaint in so many words ("I want to file a complaint", "Beschwerde")."""
+    folded = fold(text)
+    return bool(COMPLAINT_WORDS.search(folded) or COMPLAINT_SUBSTRINGS.search(folded))
 
 
 def wants_person(text: str) -> bool:
-    f = fold(text)
-    if matches(HUMAN_WORDS, f) or matches(HUMAN_SUBSTRINGS, f):
+    """A request for a person: an explicit phrase; someone at Lumo asked for (a noun with an ask or
+    a talk verb) or typed alone; or "someone" with a talk verb. See person_cues.py."""
+    f = _person_fold(text)
+    if PERSON_EXPLICIT.search(f):
         return True
     if person_not_meant(text, f):
         return False
-    f = HUMAN_NEGATIVE.sub(" ", f)
-    if not (matches(HUMAN_NOUNS, f) or matches(HUMAN_NOUN_SUBSTRINGS, f)):
+    g = PERSON_MENTIONS.sub(f)
+    people = _lumo_people(f, g)
+    talk = PERSON_TALK.search(g)
+    if people and (talk or PERSON_ASKS.search(g)):
+        return True
+    if talk and PERSON_SOMEONE.search(g):
+        return True
+    alone = PERSON_ALONE.spans(g)
+    if not (people or alone):
         return False
-    # Alone ("agent", "a person please") or asked for ("I want to speak to a Mitarbeiter").
-    cjk = len(_CJK.findall(f))
-    short = len(re.findall(r"\w+", _CJK.sub(" ", f))) + (cjk + 1) // 2 <= 3
-    return short or matches(REQUEST_CUES, f) or matches(REQUEST_CUE_SUBSTRINGS, f)
+    # Typed alone, with nothing but fillers around it ("agent", "a person please", "人工", "orang").
+    rest = list(g)
+    for a, b in people + alone:
+        rest[a:b] = " " * (b - a)
+    return not _LETTER.search(PERSON_FILLERS.sub("".join(rest)))
 
 
 def person_not_meant(text: str, folded: str | None = None) -> bool:
     """The message mentions a person or the service without asking for one: someone else ("the
-    parcel was for another person") or a verdict on the service ("worst customer service ever").
-    An explicit request ("talk to a real person") is never vetoed."""
-    f = fold(text) if folded is None else folded
-    if matches(HUMAN_WORDS, f) or matches(HUMAN_SUBSTRINGS, f):
+    parcel was for another person"), a verdict on the service ("worst customer service ever"), or
+    only in a phrase that is not about Lumo's people ("personal data", "the shop's customer
+    service"). An explicit request ("talk to a real person") is never vetoed."""
+    f = _person_fold(text) if folded is None else folded
+    if PERSON_EXPLICIT.search(f):
         return False
-    return matches(NOT_A_REQUEST, f) or matches(NOT_A_REQUEST_SUBSTRINGS, f) or matches(SERVICE_VERDICT, f)
+    if NOT_A_REQUEST.search(f) or SERVICE_VERDICT.search(f):
+        return True
+    return PERSON_NOUNS.search(f) and not _lumo_people(f, PERSON_MENTIONS.sub(f))
 
 
 def is_yes(text: str) -> bool:

@@ -9,7 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from klarsvar import __version__
 from klarsvar.conversation.engine import EngineError
@@ -26,27 +28,55 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
+class JsonOnly:
+    """API writes must be JSON (415) of at most 64 kB (413); every response says `nosniff`.
+
+    A plain ASGI middleware: Starlette's `@app.middleware("http")` runs each request in an extra
+    task and passes every chunk of a streamed reply (each server-sent event) through a memory
+    stream; without it bench/load measured ~8 % less server CPU per message and 10-25 % more
+    messages per second on SQLite.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_nosniff(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", []))
+                MutableHeaders(scope=message).setdefault("X-Content-Type-Options", "nosniff")
+            await send(message)
+
+        if scope["method"] in ("POST", "PUT", "PATCH") and scope["path"].startswith("/api/"):
+            headers = Headers(scope=scope)
+            ctype = headers.get("content-type", "")
+            length = headers.get("content-length")
+            has_body = length not in (None, "0")
+            refusal = None
+            if has_body and ctype.split(";")[0].strip().lower() != "application/json":
+                refusal = _error(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.")
+            elif length and length.isdigit() and int(length) > 64_000:
+                refusal = _error(413, "too_large", "The request body is too large.")
+            if refusal is not None:
+                await refusal(scope, receive, send_nosniff)
+                return
+        await self.app(scope, receive, send_nosniff)
+
+
 def create_app(rt: Runtime, people: PeopleService | None = None) -> FastAPI:
     app = FastAPI(title="klarsvar", version=__version__,
                   description="Chat API of klarsvar: grounded answers, real actions, a person one message away.")
     app.state.runtime = rt
+    app.state.turns = chat.turn_limiter(rt.db)  # customer turns running at once (see chat.turn_slots)
     app.state.people = people or PeopleService(rt.db)
     # The copilot searches the same knowledge base as the engine, internal documents included.
     app.state.copilot_kb = getattr(rt.engine.knowledge, "kb", None)
 
-    @app.middleware("http")
-    async def json_only(request: Request, call_next: Any) -> Any:
-        if request.method in ("POST", "PUT", "PATCH") and request.url.path.startswith("/api/"):
-            ctype = request.headers.get("content-type", "")
-            length = request.headers.get("content-length")
-            has_body = length not in (None, "0")
-            if has_body and ctype.split(";")[0].strip().lower() != "application/json":
-                return _error(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.")
-            if length and length.isdigit() and int(length) > 64_000:
-                return _error(413, "too_large", "The request body is too large.")
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    app.add_middleware(JsonOnly)
 
     @app.exception_handler(EngineError)
     async def engine_error(_request: Request, exc: EngineError) -> JSONResponse:

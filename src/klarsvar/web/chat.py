@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
@@ -16,6 +18,7 @@ from klarsvar.accounts.repository import AccountsRepository
 from klarsvar.conversation.engine import EngineError
 from klarsvar.conversation.models import TurnResult
 from klarsvar.runtime import Runtime
+from klarsvar.storage.database import Database
 from klarsvar.web.auth import TokenError, sign, verify
 from klarsvar.web.schemas import (
     ConversationOut,
@@ -31,12 +34,43 @@ from klarsvar.web.security import SESSION_COOKIE, agent_from_session
 router = APIRouter(prefix="/api", tags=["chat"])
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, one more hop per request.
     rt: Runtime = request.app.state.runtime
     return rt
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+T = TypeVar("T")
+
+
+def turn_slots(db: Database) -> int:
+    """How many customer turns (and chat starts) one server process runs at once; the others wait
+    their turn in order. A turn holds a pooled database connection for its whole length and the
+    knowledge base's index check takes a second one, so without a bound the threads waiting for a
+    lock can hold every connection while the turn holding the lock waits for its second one (a
+    deadlock until the pool times out: HTTP 500s). On SQLite every turn takes the database's write
+    lock, so one at a time is all it can do anyway."""
+    if db.is_sqlite:
+        return 1
+    pool = db.engine.pool
+    size = pool.size() if hasattr(pool, "size") else 5
+    overflow = max(0, int(getattr(pool, "_max_overflow", 0)))
+    return max(1, (size + overflow) // 2)
+
+
+def turn_limiter(db: Database) -> anyio.CapacityLimiter:
+    return anyio.CapacityLimiter(turn_slots(db))
+
+
+async def in_turn_slot(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run engine work in a worker thread once one of the process's turn slots is free."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "turns", None)
+    if limiter is None:
+        limiter = request.app.state.turns = turn_limiter(request.app.state.runtime.db)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)
 
 
 def _secret(rt: Runtime) -> str:
@@ -81,8 +115,8 @@ def demo_session(body: DemoSessionRequest, rt: RuntimeDep) -> dict[str, str]:
 
 @router.post("/conversations", status_code=201, response_model=ConversationOut,
              summary="Start a conversation (anonymous, or signed in with a Bearer session token)")
-def start_conversation(rt: RuntimeDep, body: StartConversation | None = None,
-                       authorization: Annotated[str | None, Header()] = None) -> ConversationOut:
+async def start_conversation(request: Request, rt: RuntimeDep, body: StartConversation | None = None,
+                             authorization: Annotated[str | None, Header()] = None) -> ConversationOut:
     customer_id = None
     if authorization:
         scheme, _, token = authorization.partition(" ")
@@ -92,7 +126,8 @@ def start_conversation(rt: RuntimeDep, body: StartConversation | None = None,
             customer_id = str(verify(_secret(rt), token)["customer_id"])
         except (TokenError, KeyError) as exc:
             raise HTTPException(401, {"code": "unauthorized", "message": "The session token is not valid."}) from exc
-    conv = rt.engine.start(customer_id=customer_id, channel="web", language=body.language if body else None)
+    conv = await in_turn_slot(request, rt.engine.start, customer_id=customer_id, channel="web",
+                              language=body.language if body else None)
     return ConversationOut(**conv.to_json())
 
 
@@ -106,15 +141,15 @@ def get_conversation(conversation_id: str, rt: RuntimeDep) -> ConversationOut:
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnOut,
              summary="Post a customer message; the reply comes back in the response (and on the event stream)")
-async def post_message(conversation_id: str, body: PostMessage, rt: RuntimeDep,
+async def post_message(conversation_id: str, body: PostMessage, rt: RuntimeDep, request: Request,
                        stream: bool = Query(False, description="Stream the reply as server-sent events")) -> Any:
     if not stream:
-        result = await run_in_threadpool(rt.engine.handle, conversation_id, body.text)
+        result = await in_turn_slot(request, rt.engine.handle, conversation_id, body.text)
         return _turn_out(result, rt.settings.demo_mode)
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
-            result = await run_in_threadpool(rt.engine.handle, conversation_id, body.text)
+            result = await in_turn_slot(request, rt.engine.handle, conversation_id, body.text)
         except EngineError as exc:
             yield {"event": "error", "data": json.dumps({"code": exc.code, "message": exc.message})}
             return

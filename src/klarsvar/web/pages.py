@@ -12,9 +12,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from klarsvar.analytics.service import Analytics
+from klarsvar.i18n.catalog import RTL, messages, supported_language, template
 from klarsvar.people.models import Role
 from klarsvar.web import dashboard as dashboard_page
 from klarsvar.web.chat import RuntimeDep
@@ -61,6 +62,17 @@ def shop() -> HTMLResponse:
 @router.get("/widget")
 def widget() -> HTMLResponse:
     return page("widget.html", embeddable=True)
+
+
+@router.get("/widget/labels")
+def widget_labels(lang: str = Query("en", max_length=35)) -> JSONResponse:
+    """The widget's own labels in a language (from the catalogues' `widget.*` messages), its direction,
+    and the source line, so that the widget speaks the conversation's language."""
+    language = supported_language(lang)
+    labels = messages("widget.", language)
+    labels["source"] = template("source_line", language)[0]
+    body = {"language": language, "dir": "rtl" if language in RTL else "ltr", "labels": labels}
+    return JSONResponse(body, headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.get("/widget.js")

@@ -1,0 +1,1 @@
+"""Cold start, memory under load and install size (see __main__.py)."""

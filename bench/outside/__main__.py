@@ -1,0 +1,5 @@
+import sys
+
+from bench.outside.run import main
+
+sys.exit(main())
