@@ -218,3 +218,23 @@ def test_a_phone_sized_widget_with_right_to_left_languages(browser: Browser, sit
     expect(page.locator(".klarsvar-frame")).to_be_hidden()
     expect(page.locator(".klarsvar-launcher")).to_be_visible()
     context.close()
+
+
+def test_messages_written_while_a_reply_streams_are_all_sent_in_order(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 820})
+    page = context.new_page()
+    widget = open_widget(page, site)
+    texts = ["How does Pay in 4 work?", "Is my card ok?", "thanks"]
+    for text in texts:  # no waiting for a reply in between
+        say(widget, text)
+    sent = widget.locator(".kw-customer[data-seq]")
+    expect(sent).to_have_count(3)
+    expect(widget.locator(".kw-customer.kw-pending")).to_have_count(0)
+    assert [t.strip() for t in sent.locator(".kw-text").all_inner_texts()] == texts
+    seqs = [int(s) for s in sent.evaluate_all("ns => ns.map(n => n.dataset.seq)")]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 3
+    # each question is followed by its own reply: the bubbles stand in the order of their seq
+    everything = [int(s) for s in widget.locator(".kw-msg[data-seq]").evaluate_all("ns => ns.map(n => n.dataset.seq)")]
+    assert everything == sorted(everything)
+    expect(widget.locator("#kw-input")).to_have_value("")
+    context.close()

@@ -4,7 +4,6 @@
   "use strict";
 
   var RTL = { ar: true, he: true, fa: true, ur: true, yi: true };
-  var PERSON_TEXT = "I'd like to talk to a person, please.";
   var $ = function (id) { return document.getElementById(id); };
   var els = {
     root: $("kw"), log: $("kw-log"), form: $("kw-form"), input: $("kw-input"), send: $("kw-send"),
@@ -17,6 +16,57 @@
     id: null, token: null, name: null, mode: "ai", status: "open", busy: false, events: null,
     seen: {}, nodes: {}, buffer: [], score: null, rated: false, lastSeq: 0
   };
+
+  // --- the widget's own labels, in the conversation's language ------------------------------
+  // GET /widget/labels?lang=xx gives the catalogue's widget.* messages; the English defaults in
+  // the page and below are what shows until they arrive (or if they cannot be fetched).
+  var i18n = { lang: null, wanted: null, labels: {}, cache: {} };
+
+  function t(key, fallback, params) {
+    var text = i18n.labels[key] || fallback;
+    Object.keys(params || {}).forEach(function (k) { text = text.split("{" + k + "}").join(params[k]); });
+    return text;
+  }
+
+  function baseLanguage(raw) { return String(raw || "en").toLowerCase().split(/[-_]/)[0]; }
+
+  function setLanguage(raw) {
+    var lang = baseLanguage(raw);
+    if (lang === i18n.lang || lang === i18n.wanted) { return Promise.resolve(); }
+    i18n.wanted = lang;
+    var load = i18n.cache[lang] ? Promise.resolve(i18n.cache[lang]) :
+      fetch("/widget/labels?lang=" + encodeURIComponent(lang), { headers: { "Accept": "application/json" } })
+        .then(function (res) { if (!res.ok) { throw new Error("labels " + res.status); } return res.json(); });
+    return load.then(function (data) {
+      i18n.cache[lang] = data;
+      if (i18n.wanted !== lang) { return; }  // a later language won
+      i18n.lang = lang;
+      i18n.labels = data.labels || {};
+      applyLabels(data);
+    }).catch(function () { if (i18n.wanted === lang) { i18n.wanted = i18n.lang; } });
+  }
+
+  function applyLabels(data) {
+    var html = document.documentElement;
+    html.setAttribute("lang", data.language || "en");
+    html.setAttribute("dir", data.dir === "rtl" ? "rtl" : "ltr");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-l10n]"), function (el) {
+      var text = i18n.labels[el.getAttribute("data-l10n")];
+      if (text) { el.textContent = text; }
+    });
+    [["data-l10n-placeholder", "placeholder"], ["data-l10n-aria-label", "aria-label"]].forEach(function (pair) {
+      Array.prototype.forEach.call(document.querySelectorAll("[" + pair[0] + "]"), function (el) {
+        var text = i18n.labels[el.getAttribute(pair[0])];
+        if (text) { el.setAttribute(pair[1], text); }
+      });
+    });
+    setMode(state.mode);
+    setWho();
+    Array.prototype.forEach.call(els.log.querySelectorAll(".kw-msg"), function (node) {
+      var old = node.querySelector(".kw-meta");
+      if (old) { node.replaceChild(meta(node.getAttribute("data-author"), node.getAttribute("data-author-id")), old); }
+    });
+  }
 
   // --- storage (sessionStorage may be unavailable in a sandboxed or private iframe) ---------
   function load(key) { try { return window.sessionStorage.getItem("klarsvar." + key); } catch (e) { return null; } }
@@ -49,14 +99,14 @@
     var who = document.createElement("span");
     if (author === "ai") {
       badge.className = "kw-badge kw-badge-ai";
-      badge.textContent = "AI";
-      who.textContent = "Lumo AI assistant";
+      badge.textContent = t("badge_ai", "AI");
+      who.textContent = t("author_ai", "Lumo AI assistant");
     } else if (author === "human") {
       badge.className = "kw-badge kw-badge-human";
-      badge.textContent = "Person";
-      who.textContent = "Lumo team";
+      badge.textContent = t("badge_person", "Person");
+      who.textContent = t("author_human", "Lumo team");
     } else if (author === "customer") {
-      who.textContent = "You";
+      who.textContent = t("author_you", "You");
       wrap.appendChild(who);
       return wrap;
     } else {
@@ -64,7 +114,7 @@
     }
     wrap.appendChild(badge);
     wrap.appendChild(who);
-    if (author === "human" && authorId) { wrap.title = "Written by a person from the Lumo team"; }
+    if (author === "human" && authorId) { wrap.title = t("written_by_person", "Written by a person from the Lumo team"); }
     return wrap;
   }
 
@@ -72,6 +122,7 @@
     var div = document.createElement("div");
     div.className = "kw-msg kw-" + author;
     div.setAttribute("data-author", author);
+    if (authorId) { div.setAttribute("data-author-id", authorId); }
     div.appendChild(meta(author, authorId));
     var text = document.createElement("div");
     text.className = "kw-text";
@@ -90,7 +141,8 @@
     if (m.sources && m.sources.length) {
       var src = document.createElement("div");
       src.className = "kw-src";
-      src.textContent = "Source: " + m.sources.map(function (s) { return s.title; }).join(", ");
+      src.setAttribute("dir", "auto");
+      src.textContent = t("source", "Source: {titles}", { titles: m.sources.map(function (s) { return s.title; }).join(", ") });
       node.appendChild(src);
     }
   }
@@ -107,6 +159,7 @@
     state.nodes[m.seq] = node;
     state.seen[m.seq] = true;
     fill(node, m);
+    if (m.author === "ai" && m.language) { setLanguage(m.language); }  // the widget follows the reply's language
     if (m.author === "human" && state.mode !== "human") { setMode("human"); }
     scrollDown();
   }
@@ -129,19 +182,19 @@
   function setMode(mode) {
     state.mode = mode;
     if (mode === "human") {
-      els.person.textContent = "With a person";
+      els.person.textContent = t("with_person", "With a person");
       els.person.disabled = true;
-      els.sub.textContent = "A person from the Lumo team is helping you";
+      els.sub.textContent = t("subtitle_human", "A person from the Lumo team is helping you");
     } else {
-      els.person.textContent = "Talk to a person";
+      els.person.textContent = t("talk_to_person", "Talk to a person");
       els.person.disabled = false;
-      els.sub.textContent = "AI assistant · a person is one message away";
+      els.sub.textContent = t("subtitle_ai", "AI assistant · a person is one message away");
     }
   }
 
   function setWho() {
-    els.who.textContent = state.name ? "Signed in: " + state.name : "Guest";
-    els.signinToggle.textContent = state.token ? "Sign out" : "Sign in";
+    els.who.textContent = state.name ? t("signed_in", "Signed in: {name}", { name: state.name }) : t("guest", "Guest");
+    els.signinToggle.textContent = state.token ? t("sign_out", "Sign out") : t("sign_in", "Sign in");
   }
 
   function setBusy(busy) {
@@ -171,7 +224,7 @@
 
   function start() {
     var headers = state.token ? { "Authorization": "Bearer " + state.token } : {};
-    var lang = (navigator.language || "en").slice(0, 2);
+    var lang = i18n.lang || baseLanguage(navigator.language);
     return api("POST", "/api/conversations", { language: lang }, headers).then(function (conv) {
       begin(conv.id);
       return conv.id;
@@ -203,15 +256,15 @@
     });
     es.addEventListener("handoff", function () { if (id === state.id) { setMode("human"); } });
     es.addEventListener("taken", function () {
-      if (id === state.id) { setMode("human"); note("A person from the Lumo team has joined the chat."); }
+      if (id === state.id) { setMode("human"); note(t("joined", "A person from the Lumo team has joined the chat.")); }
     });
     es.addEventListener("handed_back", function () {
-      if (id === state.id) { setMode("ai"); note("You're chatting with the AI assistant again."); }
+      if (id === state.id) { setMode("ai"); note(t("handed_back", "You're chatting with the AI assistant again.")); }
     });
     es.addEventListener("closed", function (e) {
       var data = parse(e.data) || {};
       if (id === state.id && state.status !== "closed") {
-        ended(data.by === "customer" ? "You ended the chat." : "The Lumo team closed the chat.");
+        ended(data.by === "customer" ? t("you_ended", "You ended the chat.") : t("team_closed", "The Lumo team closed the chat."));
       }
     });
   }
@@ -227,23 +280,35 @@
 
   function parse(raw) { try { return JSON.parse(raw); } catch (e) { return null; } }
 
-  // POST the message and read the reply as it streams (server-sent events over fetch).
+  // POST the message and read the reply as it streams (server-sent events over fetch). A message
+  // written while a reply is still streaming is shown at once and sent when that reply is done:
+  // nothing the customer typed is dropped.
+  var outbox = Promise.resolve();
   function send(text) {
     text = (text || "").trim();
-    if (!text || state.busy) { return Promise.resolve(); }
-    if (state.status === "closed") { reset(); }
-    setBusy(true);
+    if (!text) { return Promise.resolve(); }
+    if (state.status === "closed" && !state.busy) { reset(); }
     var pending = bubble("customer");
     pending.classList.add("kw-pending");
     pending.querySelector(".kw-text").textContent = text;
     pending.setAttribute("dir", "auto");
     els.log.appendChild(pending);
     scrollDown();
+    outbox = outbox.then(function () { return deliver(text, pending); });
+    return outbox;
+  }
+
+  function deliver(text, pending) {
+    setBusy(true);
+    if (pending.parentNode === els.log) { els.log.appendChild(pending); scrollDown(); }  // after the reply it waited for
     return ensureConversation()
       .then(function (id) { return stream(id, text, pending); })
       .catch(function (err) {
-        if (pending.classList.contains("kw-pending")) { pending.remove(); }
-        note(err && err.message ? err.message : "The message could not be sent. Please try again.", "error");
+        if (pending.classList.contains("kw-pending")) {
+          pending.remove();
+          if (!els.input.value) { els.input.value = text; }  // give the words back to be sent again
+        }
+        note(err && err.message ? err.message : t("send_failed", "The message could not be sent. Please try again."), "error");
         if (err && err.code === "closed") { ended(""); }
         if (err && err.status === 404) { state.id = null; save("conversation", null); }
       })
@@ -261,7 +326,7 @@
     }).then(function (res) {
       if (!res.ok) {
         return res.json().catch(function () { return null; }).then(function (body) {
-          var err = new Error(errorText(body, "The message could not be sent."));
+          var err = new Error(errorText(body, t("send_failed", "The message could not be sent. Please try again.")));
           err.status = res.status; err.code = body && body.error && body.error.code;
           throw err;
         });
@@ -288,7 +353,7 @@
           streamDelta(payload.seq, payload.text);
         } else if (event === "done") {
           if (payload.mode) { setMode(payload.mode); }
-          if (payload.demo_code) { note("Demo: your one-time code is " + payload.demo_code); }
+          if (payload.demo_code) { note(t("demo_code", "Demo: your one-time code is {code}", { code: payload.demo_code })); }
         } else if (event === "error") {
           var err = new Error(payload.message || "Something went wrong.");
           err.code = payload.code;
@@ -334,7 +399,7 @@
   function endChat() {
     if (!state.id || state.status === "closed") { return; }
     api("POST", "/api/conversations/" + encodeURIComponent(state.id) + "/end", {})
-      .then(function () { ended("You ended the chat."); })
+      .then(function () { ended(t("you_ended", "You ended the chat.")); })
       .catch(function (err) { note(err.message, "error"); });
   }
 
@@ -389,7 +454,7 @@
       setWho();
       reset();
       els.signin.hidden = true;
-      note("Signed in as " + s.name + ". Your account is available in this chat.");
+      note(t("signed_in_note", "Signed in as {name}. Your account is available in this chat.", { name: s.name }));
     }).catch(function (err) { note(err.message, "error"); });
   }
 
@@ -411,7 +476,7 @@
   els.input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); els.form.requestSubmit(); }
   });
-  els.person.addEventListener("click", function () { send(PERSON_TEXT); });
+  els.person.addEventListener("click", function () { send(t("person_request", "I'd like to talk to a person, please.")); });
   els.end.addEventListener("click", endChat);
   els.signinToggle.addEventListener("click", function () {
     if (state.token) { signOut(); return; }
@@ -436,6 +501,9 @@
   });
   if (window.parent === window) { els.close.hidden = true; }
 
+  // Speak the visitor's language from the start; the conversation's language takes over with its replies.
+  setLanguage(navigator.language);
+
   // Pick up where this tab left off.
   state.token = load("token");
   state.name = load("name");
@@ -445,6 +513,7 @@
     api("GET", "/api/conversations/" + encodeURIComponent(previous)).then(function (conv) {
       if (conv.status === "closed") { save("conversation", null); return; }
       state.id = conv.id;
+      if (conv.language) { setLanguage(conv.language); }
       setMode(conv.mode);
       return api("GET", "/api/conversations/" + encodeURIComponent(conv.id) + "/messages").then(function (ms) {
         (ms || []).forEach(function (m) { show(m); });
@@ -452,5 +521,6 @@
       });
     }).catch(function () { save("conversation", null); });
   }
-  window.klarsvarWidget = { send: send, signIn: signIn, signOut: signOut, endChat: endChat, state: state };
+  window.klarsvarWidget = { send: send, signIn: signIn, signOut: signOut, endChat: endChat, state: state,
+                           setLanguage: setLanguage, i18n: i18n };
 })();
