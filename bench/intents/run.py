@@ -82,10 +82,9 @@ def tune(train: list[clf.Example], vectors: npt.NDArray[np.float32], folds: int 
         started = time.perf_counter()
         texts_tr = [train[i].text for i in tr]
         texts_te = [train[i].text for i in te]
-        char, word, feats_tr = clf.IntentClassifier.fit_vectorizers(texts_tr)
-        tfidf_model = LinearSVC(C=0.7).fit(feats_tr, y[tr])
-        tfidf = clf.IntentClassifier(char, word, tfidf_model)
-        feats_te = tfidf.features(texts_te)
+        text, feats_tr = clf.IntentClassifier.fit_vectorizers(texts_tr)
+        tfidf_model = LinearSVC(C=clf.TFIDF_C).fit(feats_tr, y[tr])
+        feats_te = text.matrix([clf.normalise(t) for t in texts_te])
         margins_tfidf[te] = tfidf_model.decision_function(feats_te)
         for w in weights:
             x_tr = clf.CombinedClassifier._stack(feats_tr, vectors[tr], w)

@@ -32,13 +32,13 @@ def _vectorise(
     train: Sequence[str], others: Sequence[Sequence[str]], char: tuple[int, int], word: tuple[int, int]
 ) -> list[csr_matrix]:
     """TF-IDF features as the product builds them, with other n-gram ranges."""
-    if (char, word) == ((1, 5), (1, 2)):
-        c, w, x = clf.IntentClassifier.fit_vectorizers(list(train))
-    else:
-        c = TfidfVectorizer(analyzer="char_wb", ngram_range=char, sublinear_tf=True, min_df=1, max_features=300000)
-        w = TfidfVectorizer(analyzer="word", ngram_range=word, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
-        norm = [clf.normalise(t) for t in train]
-        x = hstack([c.fit_transform(norm), w.fit_transform(norm)]).tocsr()
+    if (char, word) == (clf.CHAR_NGRAMS, clf.WORD_NGRAMS):
+        text, x = clf.IntentClassifier.fit_vectorizers(list(train))
+        return [x] + [text.matrix([clf.normalise(t) for t in texts]) for texts in others]
+    c = TfidfVectorizer(analyzer="char_wb", ngram_range=char, sublinear_tf=True, min_df=1, max_features=300000)
+    w = TfidfVectorizer(analyzer="word", ngram_range=word, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+    norm = [clf.normalise(t) for t in train]
+    x = hstack([c.fit_transform(norm), w.fit_transform(norm)]).tocsr()
     out = [x]
     for texts in others:
         norm = [clf.normalise(t) for t in texts]

@@ -539,12 +539,12 @@ def settings(models: IntentModels | None = None) -> dict[str, Any]:
         "dialogue_novelty": novelty,
     }
     if models is not None:
-        out["tfidf_C"] = float(models.tfidf.model.C)
-        out["char_ngram_range"] = list(models.tfidf.char.ngram_range)
-        out["char_analyzer"] = models.tfidf.char.analyzer
-        out["word_ngram_range"] = list(models.tfidf.word.ngram_range)
+        out["tfidf_C"] = clf.TFIDF_C
+        out["char_ngram_range"] = list(clf.CHAR_NGRAMS)
+        out["char_analyzer"] = "char_wb"
+        out["word_ngram_range"] = list(clf.WORD_NGRAMS)
         assert models.combined is not None
-        out["combined_C"] = float(models.combined.model.C)
+        out["combined_C"] = clf.COMBINED_C
         out["embedding_weight"] = models.combined.weight
     return out
 
