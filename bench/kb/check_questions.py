@@ -31,7 +31,7 @@ from bench.kb.runner import CORPORA, figure_found, load_questions
 from bench.kb.split import load_split
 from klarsvar.knowledge.loaders import load_dir
 
-STRICT_PARTS = ("holdout2",)
+STRICT_PARTS = ("holdout2", "holdout3", "holdout4")
 
 
 @dataclass

@@ -43,15 +43,11 @@ from klarsvar.knowledge.scoring import (
 FOLDS = 5
 # The confidence model's features (a subset of QUESTION_FEATURES), chosen on the calibration questions.
 CONFIDENCE_FEATURES = (
-    "mass",
     "margin",
-    "sim",
-    "chunk_sim",
     "overlap",
     "kind",
     "quantity",
     "coverage",
-    "coverage_known",
     "chunk",
     "chunk_cross",
     "title",
@@ -61,6 +57,8 @@ CONFIDENCE_FEATURES = (
     "name_other",
     "views_top",
     "versions",
+    "chunk_z",
+    "top_cross",
 )
 L2_UNIT = 3.0
 
