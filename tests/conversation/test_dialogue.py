@@ -55,6 +55,8 @@ SCRIPT: dict[str, Scripted] = {
     "no": Scripted("deny"),
     "never mind": Scripted("cancel"),
     "How many times can a due date be extended?": Scripted("general_question", 0.9),
+    "Can I extend the due date of my order?": Scripted("extend_due_date", 0.9),
+    "Could a due date be extended, in general?": Scripted("extend_due_date", 0.45),
     # people
     "I want to talk to a human": Scripted("human_request", signals=Signals(wants_person=True)),
     "Yes, no wait, get me a real person": Scripted("affirm", signals=Signals(wants_person=True)),
@@ -581,3 +583,23 @@ def test_an_unknown_customer_cannot_start_a_chat(sqlite_db: Database) -> None:
     with pytest.raises(EngineError) as err:
         engine.start(customer_id="C-9999999")
     assert err.value.code == "unknown_customer"
+
+
+def test_an_anonymous_policy_question_about_their_own_order_is_answered_then_verification_begins(
+    sqlite_db: Database,
+) -> None:
+    chat = open_chat(sqlite_db, None, knowledge=FakeAnswerer())
+    text = chat.reply("Can I extend the due date of my order?")
+    assert FakeAnswerer.TEXT in text  # the rule first ...
+    assert "email" in text.lower()  # ... then on to their own order, verification first
+    _assert_reveals_nothing(text)
+    sent = chat.say("emma.johnson@example.com")
+    assert sent.demo_code is not None  # the email is the verification's, not a change of contact details
+    assert not chat.written()
+
+
+def test_an_anonymous_general_question_is_only_answered(sqlite_db: Database) -> None:
+    chat = open_chat(sqlite_db, None, knowledge=FakeAnswerer())
+    text = chat.reply("Could a due date be extended, in general?")
+    assert FakeAnswerer.TEXT in text
+    assert "email" not in text.lower()

@@ -653,6 +653,11 @@ class Dialogue:
 
         if intent in ACCOUNT_INTENTS and self._general_question(u, signed_in=bool(self.customer_id)):
             if self._answer_from_knowledge(u):
+                if not self.customer_id and confident and u.confidence >= FAR_OFF_INTENT:
+                    # the policy answered; the question is clearly about their own account as well:
+                    # go on to it (verification first) rather than leave them with the general rule
+                    self.note("knowledge_then_account", intent=intent)
+                    self._needs_verification(u)
                 return
             if not self.customer_id and (
                 u.confidence < 0.5 or (u.confidence < FAR_OFF_INTENT and self._knowledge_far_off())
