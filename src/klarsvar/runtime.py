@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +18,8 @@ from klarsvar.live.bus import EventBus, make_bus
 from klarsvar.storage.database import Database
 from klarsvar.understanding.base import Understander
 from klarsvar.understanding.embedded import EmbeddedUnderstander
+
+log = logging.getLogger(__name__)
 
 HELPCENTRE = Path(__file__).parent / "world" / "helpcentre"
 
@@ -55,6 +59,15 @@ class KnowledgeAnswerer:
         )
 
 
+def _warm_knowledge(knowledge: Answerer) -> None:
+    try:
+        kb = getattr(knowledge, "kb", None)
+        if kb is not None:
+            kb.index()
+    except Exception as exc:  # the first question loads it instead
+        log.warning("knowledge index not preloaded: %s", exc)
+
+
 def knowledge_for(db: Database) -> Answerer:
     from klarsvar.knowledge.base import KnowledgeBase
 
@@ -79,10 +92,15 @@ def build_runtime(settings: Settings | None = None, *, db: Database | None = Non
     bus = bus or make_bus(settings.redis_url)
     if understander is None and settings.understander != "embedded":
         understander = understander_from(settings.understander)
+    knowledge = knowledge_for(db)
     if understander is None:
+        # The embedded default: the knowledge index loads on the other core while the intent
+        # models load and warm up (the first answer would otherwise wait for it).
+        threading.Thread(target=_warm_knowledge, args=(knowledge,), name="klarsvar-warm-knowledge",
+                         daemon=True).start()
         embedded = embedded_understander(str(settings.data_dir / "cache"))
         embedded.warm_up()
         understander = embedded
-    engine = Engine(db, understander, clock=clock, knowledge=knowledge_for(db), bus=bus,
+    engine = Engine(db, understander, clock=clock, knowledge=knowledge, bus=bus,
                     demo_mode=settings.demo_mode)
     return Runtime(settings, db, engine, clock, bus)

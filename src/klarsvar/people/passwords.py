@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -9,9 +11,14 @@ MIN_LENGTH = 10
 MAX_LENGTH = 256
 
 _HASHER = PasswordHasher()  # Argon2id, RFC 9106 "low memory" profile: t=3, m=64 MiB, p=4
-# A hash of a random password: verifying against it when the user does not exist takes as long
-# as a real check, so the time of a failed sign-in does not tell whether the username exists.
-_DUMMY = _HASHER.hash("klarsvar: no such user, this password is never right")
+
+
+@lru_cache(maxsize=1)
+def _dummy() -> str:
+    """A hash of a random password: verifying against it when the user does not exist takes as
+    long as a real check, so the time of a failed sign-in does not tell whether the username
+    exists. Made at the first sign-in, not at import (it costs a tenth of a second)."""
+    return _HASHER.hash("klarsvar: no such user, this password is never right")
 
 
 class WeakPassword(ValueError):
@@ -32,7 +39,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when `password` matches; runs a full Argon2 check even when there is no hash."""
     try:
-        return _HASHER.verify(stored_hash or _DUMMY, password) and stored_hash is not None
+        return _HASHER.verify(stored_hash or _dummy(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

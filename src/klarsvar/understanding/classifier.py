@@ -57,7 +57,7 @@ EMBEDDING_WEIGHT = 2.5
 COMBINED_C = 0.7
 COMBINED_TEMPERATURE = 5.0
 # Bump when the features or the models change, so that cached models are rebuilt.
-MODEL_VERSION = "4-plain"  # bump when training or the stored form changes (was "3-seeded")
+MODEL_VERSION = "5-known"  # bump when training or the stored form changes (was "4-plain")
 
 Scores = list[tuple[str, float]]
 
@@ -343,6 +343,9 @@ class IntentModels:
     tfidf: IntentClassifier
     combined: CombinedClassifier | None
     fingerprint: str = ""
+    # the training examples' embeddings, unit length (float32): what a message is compared with
+    # to tell noise from a customer's words (EmbeddedUnderstander.nearest_similarity)
+    known: npt.NDArray[np.float32] | None = None
 
 
 def example_vectors(
@@ -373,11 +376,15 @@ def examples_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def models_fingerprint(directory: Path = EXAMPLES_DIR, cache: emb.EmbeddingCache | None = None) -> str:
+def models_fingerprint(
+    directory: Path = EXAMPLES_DIR, cache: emb.EmbeddingCache | None = None, cache_fingerprint: str | None = None
+) -> str:
     """Examples + embedding cache + model settings: what a fitted model depends on."""
     digest = hashlib.sha256(examples_fingerprint(directory).encode())
     digest.update(f"{MODEL_VERSION}/{EMBEDDING_WEIGHT}/{COMBINED_C}/{COMBINED_TEMPERATURE}".encode())
-    digest.update((cache.fingerprint() if cache is not None else "no-embeddings").encode())
+    if cache is not None:
+        cache_fingerprint = cache.fingerprint()
+    digest.update((cache_fingerprint or "no-embeddings").encode())
     return digest.hexdigest()[:16]
 
 
@@ -402,7 +409,13 @@ def train_models(
         fitted.result()
     tfidf = IntentClassifier(text, Linear.from_sklearn(tfidf_svm))
     combined = CombinedClassifier(tfidf, Linear.from_sklearn(combined_svm), EMBEDDING_WEIGHT, COMBINED_TEMPERATURE)
-    return IntentModels(tfidf, combined)
+    return IntentModels(tfidf, combined, known=unit_rows(vectors))
+
+
+def unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    out: npt.NDArray[np.float32] = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return out
 
 
 _memo: dict[str, IntentModels] = {}
@@ -422,8 +435,8 @@ def load_or_train_models(cache_dir: Path | None = None, use_embeddings: bool | N
     """
     if use_embeddings is None:
         use_embeddings = emb.available()
-    cache = emb.EmbeddingCache.load() if use_embeddings else None
-    fingerprint = models_fingerprint(cache=cache)
+    # the cache's keys name the fitted models; its vectors are read only to fit them
+    fingerprint = models_fingerprint(cache_fingerprint=emb.EmbeddingCache.file_fingerprint() if use_embeddings else None)
     with _memo_lock:
         if fingerprint in _memo:
             return _memo[fingerprint]
@@ -437,6 +450,7 @@ def load_or_train_models(cache_dir: Path | None = None, use_embeddings: bool | N
             except Exception:  # a stale or broken cache is simply rebuilt
                 models = None
         if models is None:
+            cache = emb.EmbeddingCache.load() if use_embeddings else None
             models = train_models(load_examples("train"), use_embeddings=use_embeddings, cache=cache)
             models.fingerprint = fingerprint
             if path:

@@ -18,7 +18,13 @@ import numpy.typing as npt
 
 from klarsvar.understanding import lexicon
 from klarsvar.understanding.base import Signals, Understanding, UnderstandingContext
-from klarsvar.understanding.classifier import IntentClassifier, IntentModels, load_examples, load_or_train_models
+from klarsvar.understanding.classifier import (
+    IntentClassifier,
+    IntentModels,
+    load_examples,
+    load_or_train_models,
+    unit_rows,
+)
 from klarsvar.understanding.embeddings import EmbeddingCache, QueryEmbedder
 from klarsvar.understanding.entities import extract
 from klarsvar.understanding.language import detect
@@ -78,9 +84,11 @@ class EmbeddedUnderstander:
         """Cosine similarity of a message to the closest training example: gibberish and
         messages unlike anything a customer writes score low (below ~0.885 for e5)."""
         if self._known is None:
-            matrix, _missing = EmbeddingCache.load().get([e.text for e in load_examples("train")])
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            self._known = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+            if self.models.known is not None:  # stored with the fitted models
+                self._known = self.models.known
+            else:
+                matrix, _missing = EmbeddingCache.load().get([e.text for e in load_examples("train")])
+                self._known = unit_rows(matrix)
         return float((self._known @ vector).max()) if len(self._known) else 1.0
 
     def warm_up(self) -> None:

@@ -126,6 +126,13 @@ class QueryEmbedder:
 
 
 # --- the cache -------------------------------------------------------------------------
+def keys_fingerprint(keys: Sequence[str]) -> str:
+    digest = hashlib.sha256(MODEL_ID.encode())
+    for key in sorted(keys):
+        digest.update(key.encode())
+    return digest.hexdigest()[:16]
+
+
 class EmbeddingCache:
     """sha1(query form) -> float16 vector, as stored in `embeddings.npz`."""
 
@@ -166,10 +173,21 @@ class EmbeddingCache:
         tmp.replace(path)
 
     def fingerprint(self) -> str:
-        digest = hashlib.sha256(MODEL_ID.encode())
-        for i in sorted(range(len(self.keys)), key=lambda i: self.keys[i]):
-            digest.update(self.keys[i].encode())
-        return digest.hexdigest()[:16]
+        return keys_fingerprint(self.keys)
+
+    @staticmethod
+    def file_fingerprint(path: Path = CACHE_PATH) -> str:
+        """`fingerprint()` of the cache `load(path)` would give, reading only its keys (not the
+        vectors): what a start with fitted models on disk needs to know."""
+        if not path.exists():
+            return keys_fingerprint([])
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if str(data["model"]) != MODEL_ID:
+                    return keys_fingerprint([])
+                return keys_fingerprint([k.decode("ascii") for k in data["keys"].tolist()])
+        except Exception:  # load() ignores a broken file: so does its fingerprint
+            return keys_fingerprint([])
 
     def get(self, texts: Sequence[str]) -> tuple[Matrix, list[int]]:
         """Vectors for the texts (float32, zero rows where missing) and the indices of the missing ones."""
