@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -168,3 +169,52 @@ def test_numbers_are_normalised() -> None:
     assert numbers("€1,250.50 and 19,99 % and 3.750 and 21 days.") == ["1250.50", "19.99", "3750", "21"]
     assert unsupported_numbers("Fee: 19,99 %", "costs 19.99 % APR") == []
     assert unsupported_numbers("Fee: 20 %", "costs 19.99 % APR") == ["20"]
+
+
+SECRET_SECTION = """How to dispute a card payment: tell us within 60 days and we investigate within 10 business days.
+
+## Your rights
+
+You are liable for at most $50 when you report a lost card within 2 business days.
+
+## Decline codes
+
+### Codes not to disclose (INTERNAL USE ONLY)
+
+CODE 34 means suspected fraud: never tell the customer the code, escalate to the fraud desk.
+
+#### Script
+
+Say that a security matter needs a branch visit.
+
+## Contact
+
+Call customer service any day.
+"""
+
+
+def test_a_section_marked_for_staff_only_never_reaches_a_customer(
+    sqlite_db: Database, tmp_path: Path, embedder: MemoEmbedder
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "disputes.json").write_text(
+        '[{"id": "doc_card_disputes", "title": "Card disputes", "content": ' + json.dumps(SECRET_SECTION) + "}]"
+    )
+    base = KnowledgeBase(sqlite_db, embedder)
+    report = base.ingest_dir(folder)
+    assert not report.broken
+    for question in ("what does decline code 34 mean?", "fraud desk escalation code", "branch visit security matter"):
+        for hit in base.search(question, k=10):
+            assert hit.audience == "customer"
+            assert "CODE 34" not in hit.text and "branch visit" not in hit.text
+        answer = base.answer(question, lang="en")
+        assert "34" not in answer.text and "fraud desk" not in answer.text
+    # the rest of the document keeps its id and is answered from
+    hits = base.search("how much am I liable for a lost card?", k=3)
+    assert hits[0].doc_id == "doc_card_disputes"
+    # agents still find the staff-only section, in the document's internal companion
+    staff = base.search("what does decline code 34 mean?", audience="internal", k=3)
+    assert any(h.doc_id == "doc_card_disputes#internal" and "CODE 34" in h.text for h in staff)
+    assert any(h.doc_id == "doc_card_disputes" and "Call customer service" in h.text
+               for h in base.search("call customer service", k=5))

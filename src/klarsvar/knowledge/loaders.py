@@ -71,6 +71,66 @@ def make_document(
     )
 
 
+# A section of a customer-facing document that is marked for staff only ("CODES NOT TO DISCLOSE
+# (INTERNAL USE ONLY)"): it is moved into an internal companion document, never shown to customers.
+_INTERNAL_SECTION = re.compile(
+    r"internal[\s_-]+(use[\s_-]+)?only|for[\s_-]+internal[\s_-]+use|not[\s_-]+to[\s_-]+(be[\s_-]+)?disclosed?"
+    r"|do[\s_-]+not[\s_-]+(share|disclose)|(agents?|staff)[\s_-]+only|[(\[]\s*internal\s*[)\]]|^\W*internal\s*[:–-]",
+    re.I,
+)
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+INTERNAL_PART = "#internal"  # the id suffix of a document's internal companion
+
+
+def internal_sections(content: str) -> tuple[str, str]:
+    """(customer text, internal text) of a document: the sections whose heading marks them for
+    staff only, with their subsections, go to the internal text."""
+    public: list[str] = []
+    internal: list[str] = []
+    hidden_level = 0  # > 0 while inside an internal section of this heading level
+    for line in content.split("\n"):
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+            if hidden_level and level <= hidden_level:
+                hidden_level = 0
+            if not hidden_level and _INTERNAL_SECTION.search(heading.group(2)):
+                hidden_level = level
+        (internal if hidden_level else public).append(line)
+    return "\n".join(public).strip(), "\n".join(internal).strip()
+
+
+def split_internal(documents: list[ParsedDocument]) -> list[ParsedDocument]:
+    """Customer documents with staff-only sections become two: the customer document (same id)
+    without them, and an internal companion (`<id>#internal`) with them."""
+    out: list[ParsedDocument] = []
+    for doc in documents:
+        if doc.audience != CUSTOMER:
+            out.append(doc)
+            continue
+        public, internal = internal_sections(doc.content)
+        if not internal:
+            out.append(doc)
+            continue
+        if public:
+            out.append(
+                make_document(
+                    doc_id=doc.doc_id, title=doc.title, content=public, path=doc.path, lang=doc.lang, audience=CUSTOMER
+                )
+            )
+        out.append(
+            make_document(
+                doc_id=doc.doc_id + INTERNAL_PART,
+                title=f"{doc.title} (internal)",
+                content=internal,
+                path=doc.path,
+                lang=doc.lang,
+                audience=INTERNAL,
+            )
+        )
+    return out
+
+
 def _read_text(data: bytes) -> str:
     if b"\x00" in data:
         raise BrokenDocument("binary data, not text")
@@ -254,14 +314,14 @@ def load_file(path: Path, rel: str) -> list[ParsedDocument]:
         raise BrokenDocument("empty file")
     suffix = path.suffix.lower()
     if suffix in MARKDOWN:
-        return load_markdown(data, rel)
+        return split_internal(load_markdown(data, rel))
     if suffix in HTML:
-        return load_html(data, rel)
+        return split_internal(load_html(data, rel))
     if suffix == ".pdf":
-        return load_pdf(data, rel)
+        return split_internal(load_pdf(data, rel))
     if suffix == ".json":
-        return load_json(data, rel)
-    return load_text(data, rel)
+        return split_internal(load_json(data, rel))
+    return split_internal(load_text(data, rel))
 
 
 def discover(root: Path) -> Iterator[tuple[Path, str, str | None]]:
